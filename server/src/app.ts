@@ -1,0 +1,111 @@
+// Builds the Fastify app from its parts. Everything outside (database, LiveKit,
+// summary provider) arrives as a dependency so tests start the same app for real.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { secretHasher } from './auth/secrets.js';
+import type { Config } from './config.js';
+import { createEventBus } from './events/bus.js';
+import { registerErrorHandler } from './http/error-handler.js';
+import { createWebhookReceiver, type MediaControl } from './livekit/media.js';
+import { agentRoutes } from './routes/agents.js';
+import { authRoutes } from './routes/auth.js';
+import { callRoutes } from './routes/calls.js';
+import { eventRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { livekitWebhookRoutes } from './routes/livekit-webhook.js';
+import { transferRoutes } from './routes/transfers.js';
+import type { Deps } from './services/deps.js';
+import { timeOutOverdueTransfers } from './services/transfers.js';
+import type { Db } from './store/db.js';
+import { createSummaryService } from './summary/index.js';
+
+const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+export interface AppParts {
+  config: Config;
+  db: Db;
+  media: MediaControl;
+  livekitKeys: { apiKey: string; apiSecret: string };
+  /** Transfers time out by a sweeper; tests may turn it off to drive time themselves. */
+  sweepIntervalMs?: number;
+}
+
+export async function buildApp(parts: AppParts): Promise<{ app: FastifyInstance; deps: Deps }> {
+  const { config, db, media } = parts;
+  const log = pino({
+    level: config.logLevel,
+    // Tokens, keys and phone numbers never reach the log in clear.
+    redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-caller-key"]', '*.token', '*.callerKey', '*.password', '*.phone'],
+  });
+  const app: FastifyInstance = Fastify({
+    loggerInstance: log,
+    trustProxy: config.env === 'production',
+    bodyLimit: 64 * 1024,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+  }) as unknown as FastifyInstance; // pino's Logger type is wider than Fastify's base logger
+  const bus = await createEventBus(db, (err) => log.warn({ err }, 'event bus'));
+  const deps: Deps = {
+    config,
+    db,
+    media,
+    bus,
+    summary: createSummaryService(config.summary, log),
+    secrets: secretHasher(config.sessionSecret),
+    log,
+  };
+  app.decorateRequest('agent', null);
+
+  await app.register(fastifyCookie, { secret: config.sessionSecret });
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Warmline API', version: '0.1.0', description: 'Warm call transfer: callers, agents, transfers.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'wl_session' },
+        },
+      },
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  registerErrorHandler(app);
+
+  await healthRoutes(app, deps);
+  await authRoutes(app, deps);
+  await callRoutes(app, deps);
+  await agentRoutes(app, deps);
+  await transferRoutes(app, deps);
+  await eventRoutes(app, deps);
+  await livekitWebhookRoutes(app, deps, createWebhookReceiver(parts.livekitKeys.apiKey, parts.livekitKeys.apiSecret));
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  if (fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
+    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
+    // The SPA owns / and /agent; unknown API paths still get JSON 404s.
+    const spa = (_req: unknown, reply: { sendFile: (f: string) => unknown }) => reply.sendFile('index.html');
+    app.get('/agent', { schema: { hide: true } }, spa as never);
+    app.get('/agent/*', { schema: { hide: true } }, spa as never);
+  } else {
+    app.get('/', { schema: { hide: true } }, async () => ({ message: 'Web app not built: run `npm run build`.' }));
+  }
+
+  const interval = parts.sweepIntervalMs ?? 1000;
+  if (interval > 0) {
+    const timer = setInterval(() => {
+      timeOutOverdueTransfers(deps).catch((err) => log.warn({ err }, 'transfer sweeper'));
+    }, interval);
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
+  app.addHook('onClose', async () => bus.close());
+  return { app, deps };
+}

@@ -1,0 +1,32 @@
+// Adds an agent: `npm run add-agent -- --email e --name "N"` (password read from
+// WARMLINE_AGENT_PASSWORD or asked for on the terminal, never from argv).
+import { parseArgs } from 'node:util';
+import readline from 'node:readline/promises';
+import { loadConfig } from '../config.js';
+import { createAgent } from '../store/agents-admin.js';
+import { openDb } from '../store/db.js';
+import { migrate } from '../store/migrate.js';
+
+const { values } = parseArgs({ options: { email: { type: 'string' }, name: { type: 'string' } } });
+if (!values.email || !values.name) {
+  console.error('usage: npm run add-agent -- --email agent@example.com --name "Agent Name"');
+  process.exit(2);
+}
+let password = process.env.WARMLINE_AGENT_PASSWORD;
+if (!password) {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  password = await rl.question('Password (min 10 characters): ');
+  rl.close();
+}
+const config = loadConfig();
+const db = await openDb(config);
+try {
+  await migrate(db);
+  const id = await createAgent(db, { email: values.email, name: values.name, password });
+  console.log(`added agent ${values.email} (${id})`);
+} catch (err) {
+  console.error(`could not add agent: ${(err as Error).message}`);
+  process.exitCode = 1;
+} finally {
+  await db.close();
+}

@@ -1,0 +1,138 @@
+// Environment parsed once at start-up into a typed object. Every bad variable is
+// named in one error so an operator fixes them all in one go.
+import path from 'node:path';
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string | null; // null → embedded PGlite in dataDir
+  livekit: { url: string; apiKey: string; apiSecret: string } | null; // null → start the dev server
+  sessionSecret: string;
+  publicUrl: string | null;
+  transferRingTimeoutS: number;
+  summary: {
+    provider: 'local' | 'llm';
+    llmBaseUrl?: string;
+    llmApiKey?: string;
+    llmModel?: string;
+    groqApiKey?: string;
+    timeoutMs: number;
+  };
+  logLevel: string;
+  rateLimitPerMinute: number;
+}
+
+export const DEV_SESSION_SECRET = 'warmline-dev-session-secret-not-for-production';
+const DEV_LIVEKIT_KEYS = new Set(['devkey', 'secret']);
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const str = (name: string) => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const int = (name: string, def: number, min: number, max: number) => {
+    const raw = str(name);
+    if (raw === undefined) return def;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+      return def;
+    }
+    return n;
+  };
+  const url = (name: string, protocols: string[]) => {
+    const raw = str(name);
+    if (raw === undefined) return undefined;
+    try {
+      const u = new URL(raw);
+      if (!protocols.includes(u.protocol)) {
+        problems.push(`${name} must use ${protocols.join(' or ')} (got "${u.protocol}")`);
+      }
+      return raw.replace(/\/+$/, '');
+    } catch {
+      problems.push(`${name} is not a valid URL (got "${raw}")`);
+      return undefined;
+    }
+  };
+
+  const nodeEnv = str('NODE_ENV') ?? 'development';
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    problems.push(`NODE_ENV must be development, production or test (got "${nodeEnv}")`);
+  }
+  const production = nodeEnv === 'production';
+
+  const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']) ?? null;
+
+  const lkUrl = url('LIVEKIT_URL', ['ws:', 'wss:', 'http:', 'https:']);
+  const lkKey = str('LIVEKIT_API_KEY');
+  const lkSecret = str('LIVEKIT_API_SECRET');
+  let livekit: Config['livekit'] = null;
+  if (lkUrl || lkKey || lkSecret) {
+    if (!lkUrl) problems.push('LIVEKIT_URL is required when LIVEKIT_API_KEY/SECRET are set');
+    if (!lkKey) problems.push('LIVEKIT_API_KEY is required when LIVEKIT_URL is set');
+    if (!lkSecret) problems.push('LIVEKIT_API_SECRET is required when LIVEKIT_URL is set');
+    if (lkUrl && lkKey && lkSecret) livekit = { url: lkUrl, apiKey: lkKey, apiSecret: lkSecret };
+  }
+  if (production) {
+    if (!livekit) problems.push('LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are required in production');
+    else if (DEV_LIVEKIT_KEYS.has(livekit.apiKey) || DEV_LIVEKIT_KEYS.has(livekit.apiSecret)) {
+      problems.push('LIVEKIT_API_KEY/LIVEKIT_API_SECRET must not be the dev defaults in production');
+    }
+  }
+
+  let sessionSecret = str('SESSION_SECRET');
+  if (sessionSecret === undefined) {
+    if (production) problems.push('SESSION_SECRET is required in production (at least 32 characters)');
+    sessionSecret = DEV_SESSION_SECRET;
+  } else if (sessionSecret.length < 32) {
+    problems.push('SESSION_SECRET must be at least 32 characters');
+  } else if (production && sessionSecret === DEV_SESSION_SECRET) {
+    problems.push('SESSION_SECRET must not be the development default in production');
+  }
+
+  const summaryProvider = str('SUMMARY_PROVIDER') ?? 'local';
+  if (!['local', 'llm'].includes(summaryProvider)) {
+    problems.push(`SUMMARY_PROVIDER must be local or llm (got "${summaryProvider}")`);
+  }
+  const llmBaseUrl = url('LLM_BASE_URL', ['http:', 'https:']);
+  const llmApiKey = str('LLM_API_KEY');
+  const groqApiKey = str('GROQ_API_KEY');
+  if (summaryProvider === 'llm' && !llmBaseUrl && !groqApiKey) {
+    problems.push('SUMMARY_PROVIDER=llm needs LLM_BASE_URL (and LLM_API_KEY) or GROQ_API_KEY');
+  }
+
+  const config: Config = {
+    env: nodeEnv as Config['env'],
+    host: str('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    port: int('PORT', 3000, 0, 65535),
+    dataDir: path.resolve(str('DATA_DIR') ?? './data'),
+    databaseUrl,
+    livekit,
+    sessionSecret,
+    publicUrl: url('PUBLIC_URL', ['http:', 'https:']) ?? null,
+    transferRingTimeoutS: int('TRANSFER_RING_TIMEOUT_S', 30, 5, 600),
+    summary: {
+      provider: summaryProvider as 'local' | 'llm',
+      llmBaseUrl,
+      llmApiKey,
+      llmModel: str('LLM_MODEL'),
+      groqApiKey,
+      timeoutMs: int('LLM_TIMEOUT_MS', 4000, 100, 60000),
+    },
+    logLevel: str('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'warn' : 'info'),
+    rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 30, 1, 100000),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,104 @@
+// The call state machine: pure (state, event) → (state, effects). No I/O, no clock:
+// the caller of `decideCall` executes the effects (LiveKit permissions, removals).
+//
+//   waiting ──accept──▶ active ◀──resume/handover── on_hold
+//      ▲                  │ hold                       │
+//      └──── agent_left ──┴────────────────────────────┘
+//   any live state ──hangup/caller_left──▶ ended
+export type CallState = 'waiting' | 'active' | 'on_hold' | 'ended';
+export type EndReason = 'caller_hangup' | 'agent_hangup' | 'caller_left' | 'abandoned';
+
+export interface CallSnapshot {
+  state: CallState;
+  agentId: string | null;
+  holdCount: number;
+  endReason: EndReason | null;
+}
+
+export type CallEvent =
+  | { type: 'accept'; agentId: string }
+  | { type: 'hold'; agentId: string }
+  | { type: 'resume'; agentId: string }
+  | { type: 'hangup'; by: { kind: 'caller' } | { kind: 'agent'; agentId: string } }
+  | { type: 'caller_left' }
+  | { type: 'agent_left'; agentId: string }
+  | { type: 'handover'; toAgentId: string };
+
+/** What the adapters must do so that the media matches the new state. */
+export type CallEffect =
+  | { type: 'caller_media'; mode: 'live' | 'held' }
+  | { type: 'remove_agent'; agentId: string }
+  | { type: 'close_room' };
+
+export type Decision<S, E> =
+  | { ok: true; next: S; effects: E[]; changed: boolean }
+  | { ok: false; code: 'call_conflict' | 'call_already_taken' | 'forbidden'; message: string };
+
+type CallDecision = Decision<CallSnapshot, CallEffect>;
+
+const same = (call: CallSnapshot): CallDecision => ({ ok: true, next: call, effects: [], changed: false });
+const go = (next: CallSnapshot, effects: CallEffect[] = []): CallDecision => ({
+  ok: true,
+  next,
+  effects,
+  changed: true,
+});
+const conflict = (message: string): CallDecision => ({ ok: false, code: 'call_conflict', message });
+const forbidden = (message: string): CallDecision => ({ ok: false, code: 'forbidden', message });
+
+export function isLive(state: CallState): boolean {
+  return state !== 'ended';
+}
+
+export function decideCall(call: CallSnapshot, event: CallEvent): CallDecision {
+  switch (event.type) {
+    case 'accept': {
+      if (call.state === 'waiting') {
+        // The caller may still be held from an earlier agent who dropped: bring them back.
+        return go({ ...call, state: 'active', agentId: event.agentId }, [{ type: 'caller_media', mode: 'live' }]);
+      }
+      if (call.state !== 'ended' && call.agentId === event.agentId) return same(call); // rejoin / double click
+      if (call.state === 'ended') return conflict('The call has already ended.');
+      return { ok: false, code: 'call_already_taken', message: 'Another agent already accepted this call.' };
+    }
+    case 'hold':
+    case 'resume': {
+      if (call.state === 'waiting' || call.state === 'ended') {
+        return conflict(`A call that is ${call.state} cannot be put on hold or resumed.`);
+      }
+      if (call.agentId !== event.agentId) return forbidden('Only the agent on the call can hold or resume it.');
+      const want: CallState = event.type === 'hold' ? 'on_hold' : 'active';
+      if (call.state === want) return same(call);
+      return go(
+        { ...call, state: want, holdCount: call.holdCount + (want === 'on_hold' ? 1 : 0) },
+        [{ type: 'caller_media', mode: want === 'on_hold' ? 'held' : 'live' }],
+      );
+    }
+    case 'hangup': {
+      if (event.by.kind === 'agent' && call.agentId !== event.by.agentId) {
+        return forbidden('Only the agent on the call can hang it up.');
+      }
+      if (call.state === 'ended') return same(call);
+      const endReason: EndReason =
+        event.by.kind === 'agent' ? 'agent_hangup' : call.state === 'waiting' ? 'abandoned' : 'caller_hangup';
+      return go({ ...call, state: 'ended', endReason }, [{ type: 'close_room' }]);
+    }
+    case 'caller_left': {
+      if (call.state === 'ended') return same(call);
+      const endReason: EndReason = call.state === 'waiting' ? 'abandoned' : 'caller_left';
+      return go({ ...call, state: 'ended', endReason }, [{ type: 'close_room' }]);
+    }
+    case 'agent_left': {
+      // An agent who drops must not strand the caller: back to the queue, on hold.
+      if (call.state === 'ended' || call.state === 'waiting' || call.agentId !== event.agentId) return same(call);
+      return go({ ...call, state: 'waiting', agentId: null }, [{ type: 'caller_media', mode: 'held' }]);
+    }
+    case 'handover': {
+      if (call.state === 'ended' || call.state === 'waiting') {
+        return conflict(`A call that is ${call.state} cannot be handed over.`);
+      }
+      if (call.agentId === event.toAgentId && call.state === 'active') return same(call);
+      return go({ ...call, state: 'active', agentId: event.toAgentId }, [{ type: 'caller_media', mode: 'live' }]);
+    }
+  }
+}

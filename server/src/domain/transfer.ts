@@ -1,0 +1,126 @@
+// The warm transfer state machine: pure (state, event) → (state, effects).
+// A transfer always ends with the caller talking to a human: every terminal move
+// carries the call event that hands the caller back to A, over to B, or to the queue.
+//
+//   ringing ──accept──▶ consulting ──complete{introduce}──▶ introducing ──complete──▶ completed
+//      │                   │   └──────────complete──────────────────────────────────▲
+//      └─ decline / timeout / cancel / caller_left / failed ◀─┘
+import type { CallEvent, Decision } from './call.js';
+
+export type TransferState =
+  | 'ringing'
+  | 'consulting'
+  | 'introducing'
+  | 'completed'
+  | 'cancelled'
+  | 'declined'
+  | 'timed_out'
+  | 'failed'
+  | 'caller_left';
+
+export const OPEN_TRANSFER_STATES: readonly TransferState[] = ['ringing', 'consulting', 'introducing'];
+export const isOpen = (s: TransferState) => OPEN_TRANSFER_STATES.includes(s);
+
+export interface TransferSnapshot {
+  state: TransferState;
+  fromAgentId: string;
+  targetAgentId: string;
+  failReason: string | null;
+}
+
+export type TransferEvent =
+  | { type: 'accept'; agentId: string }
+  | { type: 'decline'; agentId: string }
+  | { type: 'cancel'; agentId: string }
+  | { type: 'complete'; agentId: string; introduce: boolean }
+  | { type: 'timeout' }
+  | { type: 'caller_left' }
+  | { type: 'agent_left'; agentId: string };
+
+export type TransferEffect =
+  | { type: 'call'; event: CallEvent } // apply to the call state machine
+  | { type: 'remove_agent'; agentId: string }; // take an agent out of the call room
+
+type TransferDecision = Decision<TransferSnapshot, TransferEffect>;
+
+const same = (t: TransferSnapshot): TransferDecision => ({ ok: true, next: t, effects: [], changed: false });
+const go = (t: TransferSnapshot, state: TransferState, effects: TransferEffect[], failReason: string | null = null) =>
+  ({ ok: true, next: { ...t, state, failReason }, effects, changed: true }) as TransferDecision;
+const conflict = (t: TransferSnapshot, what: string): TransferDecision => ({
+  ok: false,
+  code: 'call_conflict',
+  message: `Cannot ${what}: the transfer is ${t.state.replace('_', ' ')}.`,
+});
+const forbidden = (message: string): TransferDecision => ({ ok: false, code: 'forbidden', message });
+
+const backToA = (t: TransferSnapshot): TransferEffect => ({
+  type: 'call',
+  event: { type: 'resume', agentId: t.fromAgentId },
+});
+const toB = (t: TransferSnapshot): TransferEffect => ({
+  type: 'call',
+  event: { type: 'handover', toAgentId: t.targetAgentId },
+});
+
+export function decideTransfer(t: TransferSnapshot, event: TransferEvent): TransferDecision {
+  switch (event.type) {
+    case 'accept':
+      if (event.agentId !== t.targetAgentId) return forbidden('Only the agent being transferred to can accept.');
+      if (t.state === 'ringing') return go(t, 'consulting', []);
+      if (t.state === 'consulting' || t.state === 'introducing') return same(t); // double click: same token again
+      return conflict(t, 'accept');
+    case 'decline':
+      if (event.agentId !== t.targetAgentId) return forbidden('Only the agent being transferred to can decline.');
+      if (t.state === 'ringing') return go(t, 'declined', [backToA(t)], 'declined');
+      if (t.state === 'declined') return same(t);
+      return conflict(t, 'decline');
+    case 'cancel':
+      if (event.agentId !== t.fromAgentId) return forbidden('Only the agent who started the transfer can cancel it.');
+      if (t.state === 'ringing') return go(t, 'cancelled', [backToA(t)], 'cancelled');
+      if (t.state === 'consulting') {
+        return go(t, 'cancelled', [{ type: 'remove_agent', agentId: t.targetAgentId }, backToA(t)], 'cancelled');
+      }
+      if (t.state === 'cancelled') return same(t);
+      return conflict(t, 'cancel');
+    case 'complete':
+      if (event.agentId !== t.fromAgentId) return forbidden('Only the agent who started the transfer can complete it.');
+      if (t.state === 'consulting') {
+        return event.introduce
+          ? go(t, 'introducing', [toB(t)])
+          : go(t, 'completed', [toB(t), { type: 'remove_agent', agentId: t.fromAgentId }]);
+      }
+      if (t.state === 'introducing') {
+        return event.introduce ? same(t) : go(t, 'completed', [{ type: 'remove_agent', agentId: t.fromAgentId }]);
+      }
+      if (t.state === 'completed') return same(t);
+      return conflict(t, 'complete');
+    case 'timeout':
+      return t.state === 'ringing' ? go(t, 'timed_out', [backToA(t)], 'no_answer') : same(t);
+    case 'caller_left':
+      if (t.state === 'ringing' || t.state === 'consulting') {
+        return go(t, 'caller_left', [{ type: 'call', event: { type: 'caller_left' } }], 'caller_left');
+      }
+      if (t.state === 'introducing') return go(t, 'completed', [{ type: 'call', event: { type: 'caller_left' } }]);
+      return same(t);
+    case 'agent_left':
+      return agentLeft(t, event.agentId);
+  }
+}
+
+function agentLeft(t: TransferSnapshot, agentId: string): TransferDecision {
+  if (!isOpen(t.state)) return same(t);
+  if (agentId === t.fromAgentId) {
+    // A dropped. If B is already talking to A, B takes the caller; if B has not
+    // answered yet, nobody is there for the caller: back to the queue.
+    if (t.state === 'ringing') {
+      return go(t, 'failed', [{ type: 'call', event: { type: 'agent_left', agentId } }], 'agent_left');
+    }
+    return t.state === 'consulting' ? go(t, 'completed', [toB(t)]) : go(t, 'completed', []);
+  }
+  if (agentId === t.targetAgentId && t.state !== 'ringing') {
+    // B dropped before the handover finished: the caller goes back to A.
+    const back: TransferEffect = { type: 'call', event: { type: 'handover', toAgentId: t.fromAgentId } };
+    return go(t, 'failed', [t.state === 'introducing' ? back : backToA(t)], 'target_left');
+  }
+  return same(t);
+}

@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { agentOf, requireAgent } from '../http/auth.js';
+import { CallView, errors } from '../http/schemas.js';
+import { AGENT_SECURITY } from '../http/schemas.js';
+import type { Deps } from '../services/deps.js';
+import { agentHome, callView } from '../services/views.js';
+import { listAgentPresence, setAgentStatus } from '../store/agents-repo.js';
+import { listQueue } from '../store/calls-repo.js';
+
+const Status = Type.Object({ status: Type.Union([Type.Literal('available'), Type.Literal('away')]) }, { additionalProperties: false });
+const Presence = Type.Object({ id: Type.String(), name: Type.String(), status: Type.String({ description: 'available | away | busy' }) });
+
+export async function agentRoutes(app: FastifyInstance, deps: Deps) {
+  const agentOnly = { preHandler: requireAgent(deps) };
+  const security = AGENT_SECURITY;
+
+  app.get(
+    '/api/queue',
+    { ...agentOnly, schema: { tags: ['agents'], summary: 'Calls waiting for an agent, oldest first', security, response: { 200: Type.Array(CallView), ...errors(401) } } },
+    async () => Promise.all((await listQueue(deps.db)).map((c) => callView(deps.db, c, { timeline: false }))),
+  );
+
+  app.get(
+    '/api/agents',
+    { ...agentOnly, schema: { tags: ['agents'], summary: 'Agents with presence', security, response: { 200: Type.Array(Presence), ...errors(401) } } },
+    async () => (await listAgentPresence(deps.db)).map(({ id, name, status }) => ({ id, name, status })),
+  );
+
+  app.get(
+    '/api/agents/me',
+    { ...agentOnly, schema: { tags: ['agents'], summary: 'The signed-in agent, their call and their transfers', security } },
+    async (req) => agentHome(deps.db, agentOf(req).agentId),
+  );
+
+  app.post<{ Body: Static<typeof Status> }>(
+    '/api/agents/me/status',
+    { ...agentOnly, schema: { tags: ['agents'], summary: 'Set Available or Away', security, body: Status, response: { 200: Presence, ...errors(400, 401) } } },
+    async (req) => {
+      const me = agentOf(req);
+      await setAgentStatus(deps.db, me.agentId, req.body.status);
+      await deps.bus.publish({ type: 'agents' });
+      const presence = (await listAgentPresence(deps.db)).find((a) => a.id === me.agentId)!;
+      return { id: presence.id, name: presence.name, status: presence.status };
+    },
+  );
+}

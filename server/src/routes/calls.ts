@@ -1,0 +1,110 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { agentOf, loadAgent, requireAgent } from '../http/auth.js';
+import { CallView, IdParams, JoinInfo, errors } from '../http/schemas.js';
+import { AGENT_SECURITY } from '../http/schemas.js';
+import * as callService from '../services/calls.js';
+import type { Deps } from '../services/deps.js';
+import { callView, getCallView } from '../services/views.js';
+import { listRecentCalls } from '../store/calls-repo.js';
+
+const NewCall = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 80, pattern: '\\S' }),
+    reason: Type.String({ maxLength: 500 }),
+  },
+  { additionalProperties: false },
+);
+const Hold = Type.Object({ hold: Type.Boolean() }, { additionalProperties: false });
+const Notes = Type.Object({ notes: Type.String({ maxLength: 5000 }) }, { additionalProperties: false });
+const CallerKey = Type.Object({ 'x-caller-key': Type.Optional(Type.String({ maxLength: 200 })) });
+
+export async function callRoutes(app: FastifyInstance, deps: Deps) {
+  const agentOnly = { preHandler: requireAgent(deps) };
+  const security = AGENT_SECURITY;
+
+  app.post<{ Body: Static<typeof NewCall> }>(
+    '/api/calls',
+    {
+      schema: {
+        tags: ['caller'],
+        summary: 'Start a call (public, rate limited)',
+        body: NewCall,
+        response: {
+          201: Type.Object({ id: Type.String(), room: Type.String(), token: Type.String(), livekitUrl: Type.String(), callerKey: Type.String() }),
+          ...errors(400, 429),
+        },
+      },
+      config: { rateLimit: { max: deps.config.rateLimitPerMinute, timeWindow: '1 minute' } },
+    },
+    async (req, reply) => {
+      const created = await callService.createCall(deps, { name: req.body.name.trim(), reason: req.body.reason.trim() });
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.get(
+    '/api/calls',
+    { ...agentOnly, schema: { tags: ['calls'], summary: 'Recent calls', security, response: { 200: Type.Array(CallView), ...errors(401) } } },
+    async () => {
+      const recent = await listRecentCalls(deps.db, 50);
+      return Promise.all(recent.map((c) => callView(deps.db, c, { timeline: false })));
+    },
+  );
+
+  app.get<{ Params: IdParams; Headers: Static<typeof CallerKey> }>(
+    '/api/calls/:id',
+    {
+      schema: {
+        tags: ['calls', 'caller'],
+        summary: 'A call with its state and timeline (agent, or the caller with X-Caller-Key)',
+        params: IdParams,
+        headers: CallerKey,
+        response: { 200: CallView, ...errors(401, 404) },
+      },
+    },
+    async (req) => {
+      const agent = await loadAgent(deps, req);
+      await callService.authorizeCallRead(deps, req.params.id, req.headers['x-caller-key'], agent?.agentId ?? null);
+      return getCallView(deps.db, req.params.id);
+    },
+  );
+
+  app.post<{ Params: IdParams }>(
+    '/api/calls/:id/accept',
+    { ...agentOnly, schema: { tags: ['calls'], summary: 'Accept a waiting call (exactly one agent wins)', security, params: IdParams, response: { 200: JoinInfo, ...errors(401, 404, 409) } } },
+    async (req) => callService.acceptCall(deps, agentOf(req), req.params.id),
+  );
+
+  app.post<{ Params: IdParams; Body: Static<typeof Hold> }>(
+    '/api/calls/:id/hold',
+    { ...agentOnly, schema: { tags: ['calls'], summary: 'Hold or resume the caller (enforced by LiveKit permissions)', security, params: IdParams, body: Hold, response: { 200: CallView, ...errors(400, 401, 403, 404, 409) } } },
+    async (req) => {
+      await callService.holdCall(deps, agentOf(req).agentId, req.params.id, req.body.hold);
+      return getCallView(deps.db, req.params.id);
+    },
+  );
+
+  app.post<{ Params: IdParams; Headers: Static<typeof CallerKey> }>(
+    '/api/calls/:id/hangup',
+    { schema: { tags: ['calls', 'caller'], summary: 'Hang up (the agent on the call, or the caller with X-Caller-Key)', params: IdParams, headers: CallerKey, response: { 200: CallView, ...errors(401, 403, 404) } } },
+    async (req) => {
+      const agent = await loadAgent(deps, req);
+      await callService.authorizeCallRead(deps, req.params.id, agent ? undefined : req.headers['x-caller-key'], agent?.agentId ?? null);
+      const actor: callService.Actor = agent
+        ? { kind: 'agent', agentId: agent.agentId, name: agent.name }
+        : { kind: 'caller', callId: req.params.id };
+      await callService.hangupCall(deps, actor, req.params.id);
+      return getCallView(deps.db, req.params.id);
+    },
+  );
+
+  app.put<{ Params: IdParams; Body: Static<typeof Notes> }>(
+    '/api/calls/:id/notes',
+    { ...agentOnly, schema: { tags: ['calls'], summary: "Save the agent's notes", security, params: IdParams, body: Notes, response: { 200: Type.Object({ ok: Type.Boolean() }), ...errors(400, 401, 403, 404) } } },
+    async (req) => {
+      await callService.setNotes(deps, agentOf(req).agentId, req.params.id, req.body.notes);
+      return { ok: true };
+    },
+  );
+}

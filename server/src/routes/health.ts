@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { Deps } from '../services/deps.js';
+
+const Health = Type.Object({ status: Type.String(), livekit: Type.String(), database: Type.String() });
+
+export async function healthRoutes(app: FastifyInstance, deps: Deps) {
+  app.get('/health', { schema: { tags: ['ops'], summary: 'LiveKit and database reachability', response: { 200: Health, 503: Health } } }, async (_req, reply) => {
+    const check = async (fn: () => Promise<unknown>) => {
+      try {
+        await Promise.race([fn(), new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 2000))]);
+        return 'ok';
+      } catch {
+        return 'down';
+      }
+    };
+    const [livekit, database] = await Promise.all([check(() => deps.media.ping()), check(() => deps.db.query('SELECT 1'))]);
+    const ok = livekit === 'ok' && database === 'ok';
+    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', livekit, database });
+  });
+
+  app.get('/api/config', { schema: { tags: ['ops'], summary: 'Public UI settings' } }, async () => ({
+    devMode: deps.config.env !== 'production',
+    transferRingTimeoutS: deps.config.transferRingTimeoutS,
+  }));
+}

@@ -1,0 +1,128 @@
+// The one place where domain decisions become stored state and media changes.
+// Callers hold the call row lock (and the transfer row lock) inside a transaction;
+// media effects run before the write, so a LiveKit failure rolls the change back.
+import { decideCall, type CallEvent, type CallSnapshot } from '../domain/call.js';
+import { decideTransfer, type TransferEvent } from '../domain/transfer.js';
+import { AppError } from '../errors.js';
+import { agentIdentity, callerIdentity } from '../livekit/media.js';
+import { addCallEvent, updateCall, type CallRecord } from '../store/calls-repo.js';
+import type { Queryable } from '../store/db.js';
+import { updateTransfer, type TransferRecord } from '../store/transfers-repo.js';
+import type { Deps } from './deps.js';
+
+const CALL_EVENT_NAMES: Record<CallEvent['type'], string> = {
+  accept: 'accepted',
+  hold: 'held',
+  resume: 'resumed',
+  hangup: 'ended',
+  caller_left: 'ended',
+  agent_left: 'agent_dropped',
+  handover: 'handed_over',
+};
+
+const snapshot = (c: CallRecord): CallSnapshot => ({
+  state: c.state,
+  agentId: c.agentId,
+  holdCount: c.holdCount,
+  endReason: c.endReason,
+});
+
+export async function applyCallEvent(
+  deps: Pick<Deps, 'media'>,
+  q: Queryable,
+  call: CallRecord,
+  event: CallEvent,
+  detail: Record<string, unknown> = {},
+): Promise<{ call: CallRecord; changed: boolean }> {
+  const d = decideCall(snapshot(call), event);
+  if (!d.ok) throw new AppError(d.code, d.message);
+  if (!d.changed) return { call, changed: false };
+  const now = new Date();
+  const next: CallRecord = { ...call, ...d.next };
+  if (next.state === 'active' && !next.answeredAt) next.answeredAt = now;
+  if (next.state === 'ended') next.endedAt = now;
+  for (const effect of d.effects) {
+    if (effect.type === 'caller_media') await deps.media.setCallerMedia(call.room, callerIdentity(call.id), effect.mode);
+    else if (effect.type === 'remove_agent') await deps.media.removeParticipant(call.room, agentIdentity(effect.agentId));
+    // close_room runs after commit (closeRoomLater): deleting the room kicks everyone out
+  }
+  await updateCall(q, next);
+  const extra = next.state === 'ended' ? { reason: next.endReason } : {};
+  await addCallEvent(q, call.id, CALL_EVENT_NAMES[event.type], { ...eventDetail(event), ...extra, ...detail });
+  return { call: next, changed: true };
+}
+
+function eventDetail(event: CallEvent): Record<string, unknown> {
+  switch (event.type) {
+    case 'accept':
+    case 'hold':
+    case 'resume':
+    case 'agent_left':
+      return { agentId: event.agentId };
+    case 'handover':
+      return { agentId: event.toAgentId };
+    case 'hangup':
+      return { by: event.by.kind };
+    case 'caller_left':
+      return { by: 'caller' };
+  }
+}
+
+/** Rooms of ended calls are deleted once the transaction has committed. */
+export function closeRoomLater(deps: Pick<Deps, 'media' | 'log'>, call: CallRecord) {
+  if (call.state !== 'ended') return;
+  deps.media.closeRoom(call.room).catch((err) => deps.log.warn({ err, room: call.room }, 'could not close room'));
+}
+
+const TRANSFER_TIMELINE: Partial<Record<TransferRecord['state'], string>> = {
+  consulting: 'transfer_accepted',
+  introducing: 'transfer_introducing',
+  completed: 'transfer_completed',
+  cancelled: 'transfer_cancelled',
+  declined: 'transfer_declined',
+  timed_out: 'transfer_timed_out',
+  failed: 'transfer_failed',
+  caller_left: 'transfer_caller_left',
+};
+
+export async function applyTransferEvent(
+  deps: Pick<Deps, 'media'>,
+  q: Queryable,
+  call: CallRecord,
+  transfer: TransferRecord,
+  event: TransferEvent,
+): Promise<{ call: CallRecord; transfer: TransferRecord; changed: boolean }> {
+  const d = decideTransfer(
+    { state: transfer.state, fromAgentId: transfer.fromAgentId, targetAgentId: transfer.targetAgentId, failReason: transfer.failReason },
+    event,
+  );
+  if (!d.ok) throw new AppError(d.code === 'call_conflict' ? 'transfer_conflict' : d.code, d.message);
+  if (!d.changed) return { call, transfer, changed: false };
+  const now = new Date();
+  const next: TransferRecord = { ...transfer, state: d.next.state, failReason: d.next.failReason };
+  if (next.state === 'consulting') next.acceptedAt = now;
+  if (next.state === 'completed') next.completedAt = now;
+  if (!['ringing', 'consulting', 'introducing'].includes(next.state)) next.endedAt = now;
+
+  let current = call;
+  for (const effect of d.effects) {
+    if (effect.type === 'remove_agent') {
+      await deps.media.removeParticipant(call.room, agentIdentity(effect.agentId));
+    } else if (current.state !== 'ended') {
+      current = (await applyCallEvent(deps, q, current, effect.event, { transferId: transfer.id })).call;
+    }
+  }
+  await updateTransfer(q, next);
+  const name = TRANSFER_TIMELINE[next.state];
+  if (name) {
+    const ms = (from: Date | null) => (from ? now.getTime() - new Date(from).getTime() : undefined);
+    await addCallEvent(q, call.id, name, {
+      transferId: transfer.id,
+      targetAgentId: transfer.targetAgentId,
+      reason: next.failReason ?? undefined,
+      msSinceRequested: ms(transfer.requestedAt),
+      msSinceAccepted: ms(transfer.acceptedAt),
+    });
+  }
+  return { call: current, transfer: next, changed: true };
+}

@@ -1,0 +1,18 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { EventBus } from '../events/bus.js';
+import type { MediaControl } from '../livekit/media.js';
+import type { Db } from '../store/db.js';
+import type { SecretHasher } from '../auth/secrets.js';
+import type { SummaryProvider } from '../summary/types.js';
+
+/** Everything a use case may touch; built once in app.ts, swapped only in tests. */
+export interface Deps {
+  config: Config;
+  db: Db;
+  media: MediaControl;
+  bus: EventBus;
+  summary: SummaryProvider;
+  secrets: SecretHasher;
+  log: Logger;
+}

@@ -1,0 +1,126 @@
+// Warm transfer use cases. Consultation happens in the call's own room: the caller
+// is held by server-side permissions (hears nothing, publishes nothing) while A and
+// B talk, so completion is one permission change and never a room move
+// (the open-source LiveKit server has no MoveParticipant). See docs/ARCHITECTURE.md.
+import { randomUUID } from 'node:crypto';
+import type { TransferEvent } from '../domain/transfer.js';
+import { AppError, notFound } from '../errors.js';
+import { agentIdentity } from '../livekit/media.js';
+import { getAgentPresence } from '../store/agents-repo.js';
+import * as calls from '../store/calls-repo.js';
+import type { Queryable } from '../store/db.js';
+import * as transfers from '../store/transfers-repo.js';
+import type { SummaryInput } from '../summary/types.js';
+import { applyCallEvent, applyTransferEvent, closeRoomLater } from './apply-events.js';
+import { lockCall } from './calls.js';
+import type { Deps } from './deps.js';
+
+type Agent = { agentId: string; name: string };
+
+async function lockTransfer(q: Queryable, id: string) {
+  // Lock order is always call, then transfer, so two operations never deadlock.
+  const peek = await transfers.getTransfer(q, id);
+  if (!peek) throw notFound('transfer', id);
+  const call = await lockCall(q, peek.callId);
+  const transfer = await transfers.getTransfer(q, id, { forUpdate: true });
+  if (!transfer) throw notFound('transfer', id);
+  return { call, transfer };
+}
+
+async function publishTransfer(deps: Deps, transferId: string, callId: string) {
+  await deps.bus.publish({ type: 'transfer', transferId, callId }, { type: 'call', callId }, { type: 'agents' }, { type: 'queue' });
+}
+
+export async function startTransfer(deps: Deps, agent: Agent, callId: string, input: { targetAgentId: string; notes: string }) {
+  if (input.targetAgentId === agent.agentId) {
+    throw new AppError('invalid_target', 'target.agentId: you cannot transfer a call to yourself.');
+  }
+  const id = randomUUID();
+  // Step 1, at once: hold the caller and open the transfer (the unique index allows one open transfer per call).
+  const { call, holdsBefore } = await deps.db.tx(async (q) => {
+    const call = await lockCall(q, callId);
+    if (call.agentId !== agent.agentId || (call.state !== 'active' && call.state !== 'on_hold')) {
+      throw new AppError('forbidden', 'Only the agent talking to the caller can transfer the call.');
+    }
+    if (await transfers.openTransferForCall(q, callId)) {
+      throw new AppError('transfer_conflict', 'A transfer is already open on this call.');
+    }
+    const target = await getAgentPresence(q, input.targetAgentId);
+    if (!target) throw new AppError('agent_not_found', `target.agentId: no agent with id ${input.targetAgentId}.`);
+    if (target.status !== 'available') {
+      throw new AppError('target_unavailable', `${target.name} is ${target.status}, not available for a transfer.`);
+    }
+    await transfers.insertTransfer(q, {
+      id,
+      callId,
+      fromAgentId: agent.agentId,
+      targetAgentId: input.targetAgentId,
+      notes: input.notes,
+      ringTimeoutS: deps.config.transferRingTimeoutS,
+    });
+    await calls.addCallEvent(q, callId, 'transfer_requested', {
+      transferId: id,
+      targetAgentId: target.id,
+      targetName: target.name,
+    });
+    const held = await applyCallEvent(deps, q, call, { type: 'hold', agentId: agent.agentId }, { transferId: id });
+    return { call: held.call, holdsBefore: call.holdCount };
+  });
+  await deps.bus.publish({ type: 'call', callId });
+
+  // Step 2, outside any lock: the summary may take up to the provider's timeout.
+  const summaryInput: SummaryInput = {
+    callerName: call.callerName,
+    reason: call.reason,
+    notes: [call.notes, input.notes].filter((n) => n.trim()).join('\n'),
+    callDurationS: call.answeredAt ? Math.round((Date.now() - new Date(call.answeredAt).getTime()) / 1000) : 0,
+    holdCount: holdsBefore, // this transfer's own hold is not news to B
+    fromAgentName: agent.name,
+  };
+  const summary = await deps.summary.summarize(summaryInput);
+  await deps.db.tx(async (q) => {
+    const t = await transfers.getTransfer(q, id, { forUpdate: true });
+    if (!t) return;
+    await transfers.updateTransfer(q, { ...t, summaryText: summary.text, summaryProvider: summary.provider });
+    await calls.addCallEvent(q, callId, 'summary_ready', { transferId: id, provider: summary.provider });
+  });
+  await publishTransfer(deps, id, callId);
+  return id;
+}
+
+export async function acceptTransfer(deps: Deps, agent: Agent, transferId: string) {
+  const { call } = await deps.db.tx(async (q) => {
+    const { call, transfer } = await lockTransfer(q, transferId);
+    if (transfer.state === 'ringing' && transfer.targetAgentId === agent.agentId) {
+      const other = await calls.liveCallForAgent(q, agent.agentId);
+      if (other) throw new AppError('target_unavailable', 'You are on another call; finish it before accepting.');
+    }
+    return applyTransferEvent(deps, q, call, transfer, { type: 'accept', agentId: agent.agentId });
+  });
+  await publishTransfer(deps, transferId, call.id);
+  // B joins the call room itself; the caller is held there, so B hears only A.
+  const token = await deps.media.agentToken(call.room, agentIdentity(agent.agentId), agent.name);
+  return { token, livekitUrl: deps.media.clientUrl, room: call.room };
+}
+
+/** decline, cancel, complete and timeout share one path: lock, decide, apply, publish. */
+export async function runTransferEvent(deps: Deps, transferId: string, event: TransferEvent) {
+  const result = await deps.db.tx(async (q) => {
+    const { call, transfer } = await lockTransfer(q, transferId);
+    return applyTransferEvent(deps, q, call, transfer, event);
+  });
+  closeRoomLater(deps, result.call);
+  if (result.changed) await publishTransfer(deps, transferId, result.call.id);
+  return result.transfer;
+}
+
+/** Runs on every instance; row locks make sure each overdue transfer times out once. */
+export async function timeOutOverdueTransfers(deps: Deps): Promise<number> {
+  const ids = await transfers.overdueRingingTransferIds(deps.db);
+  let n = 0;
+  for (const id of ids) {
+    const t = await runTransferEvent(deps, id, { type: 'timeout' });
+    if (t.state === 'timed_out') n++;
+  }
+  return n;
+}

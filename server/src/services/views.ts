@@ -1,0 +1,94 @@
+// Read models the API returns: a call with its timeline and open transfer, a
+// transfer with the names a console shows. Reads only, no locks.
+import { notFound } from '../errors.js';
+import { getAgentPresence, listAgentPresence, type AgentPresence } from '../store/agents-repo.js';
+import * as calls from '../store/calls-repo.js';
+import type { CallRecord } from '../store/calls-repo.js';
+import type { Queryable } from '../store/db.js';
+import * as transfers from '../store/transfers-repo.js';
+import type { TransferRecord } from '../store/transfers-repo.js';
+
+const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+
+async function agentNames(q: Queryable): Promise<Map<string, string>> {
+  return new Map((await listAgentPresence(q)).map((a) => [a.id, a.name]));
+}
+
+export async function transferView(q: Queryable, t: TransferRecord, names?: Map<string, string>, call?: CallRecord) {
+  const n = names ?? (await agentNames(q));
+  const c = call ?? (await calls.getCall(q, t.callId));
+  return {
+    id: t.id,
+    callId: t.callId,
+    state: t.state,
+    fromAgent: { id: t.fromAgentId, name: n.get(t.fromAgentId) ?? 'unknown' },
+    target: { type: t.targetType, agentId: t.targetAgentId, name: n.get(t.targetAgentId) ?? 'unknown' },
+    notes: t.notes,
+    summary: t.summaryText ? { text: t.summaryText, provider: t.summaryProvider ?? 'local' } : null,
+    requestedAt: iso(t.requestedAt),
+    acceptedAt: iso(t.acceptedAt),
+    completedAt: iso(t.completedAt),
+    endedAt: iso(t.endedAt),
+    ringDeadline: iso(t.ringDeadline),
+    failReason: t.failReason,
+    call: {
+      id: t.callId,
+      callerName: c?.callerName ?? '',
+      reason: c?.reason ?? '',
+      answeredAt: iso(c?.answeredAt ?? null),
+    },
+  };
+}
+export type TransferView = Awaited<ReturnType<typeof transferView>>;
+
+export async function callView(q: Queryable, call: CallRecord, opts: { timeline?: boolean } = {}) {
+  const names = await agentNames(q);
+  const open = await transfers.openTransferForCall(q, call.id);
+  const timeline = opts.timeline === false ? [] : await calls.listCallEvents(q, call.id);
+  return {
+    id: call.id,
+    room: call.room,
+    state: call.state,
+    callerName: call.callerName,
+    reason: call.reason,
+    agentId: call.agentId,
+    agentName: call.agentId ? (names.get(call.agentId) ?? null) : null,
+    createdAt: iso(call.createdAt),
+    answeredAt: iso(call.answeredAt),
+    endedAt: iso(call.endedAt),
+    endReason: call.endReason,
+    notes: call.notes,
+    holdCount: call.holdCount,
+    queuePosition: call.state === 'waiting' ? await calls.queuePosition(q, call) : null,
+    timeline: timeline.map((e) => ({ at: iso(e.at), type: e.type, detail: e.detail })),
+    transfer: open ? await transferView(q, open, names, call) : null,
+  };
+}
+export type CallView = Awaited<ReturnType<typeof callView>>;
+
+export async function getCallView(q: Queryable, id: string) {
+  const call = await calls.getCall(q, id);
+  if (!call) throw notFound('call', id);
+  return callView(q, call);
+}
+
+export async function getTransferView(q: Queryable, id: string) {
+  const t = await transfers.getTransfer(q, id);
+  if (!t) throw notFound('transfer', id);
+  return transferView(q, t);
+}
+
+/** Everything an agent's console needs in one read. */
+export async function agentHome(q: Queryable, agentId: string) {
+  const me = (await getAgentPresence(q, agentId)) as AgentPresence;
+  const live = await calls.liveCallForAgent(q, agentId);
+  const open = await transfers.openTransfersForAgent(q, agentId);
+  const names = await agentNames(q);
+  const views = await Promise.all(open.map((t) => transferView(q, t, names)));
+  return {
+    agent: me,
+    currentCall: live ? await callView(q, live) : null,
+    incomingTransfers: views.filter((t) => t.target.agentId === agentId),
+    outgoingTransfer: views.find((t) => t.fromAgent.id === agentId) ?? null,
+  };
+}

@@ -1,0 +1,66 @@
+import type { Queryable } from './db.js';
+
+export type AgentStatus = 'available' | 'away';
+export type Presence = AgentStatus | 'busy';
+
+export interface AgentRecord {
+  id: string;
+  email: string;
+  name: string;
+  passwordHash: string;
+  status: AgentStatus;
+}
+
+export interface AgentPresence {
+  id: string;
+  name: string;
+  email: string;
+  status: Presence;
+}
+
+const COLS = 'id, email, name, password_hash AS "passwordHash", status';
+
+export async function findAgentByEmail(q: Queryable, email: string): Promise<AgentRecord | null> {
+  const rows = await q.query<AgentRecord>(`SELECT ${COLS} FROM agents WHERE email = $1`, [email.toLowerCase()]);
+  return rows[0] ?? null;
+}
+
+export async function insertAgent(q: Queryable, a: AgentRecord): Promise<void> {
+  await q.query('INSERT INTO agents (id, email, name, password_hash, status) VALUES ($1, $2, $3, $4, $5)', [
+    a.id,
+    a.email.toLowerCase(),
+    a.name,
+    a.passwordHash,
+    a.status,
+  ]);
+}
+
+export async function setAgentStatus(q: Queryable, id: string, status: AgentStatus): Promise<void> {
+  await q.query('UPDATE agents SET status = $2 WHERE id = $1', [id, status]);
+}
+
+// "busy" is derived, never stored: an agent is busy while on a live call or in a
+// consultation as the transfer target, so it can never go stale after a crash.
+const PRESENCE_SQL = `
+  SELECT a.id, a.name, a.email,
+    CASE
+      WHEN EXISTS (SELECT 1 FROM calls c WHERE c.agent_id = a.id AND c.state IN ('active', 'on_hold')) THEN 'busy'
+      WHEN EXISTS (SELECT 1 FROM transfers t WHERE (t.target_agent_id = a.id OR t.from_agent_id = a.id)
+                   AND t.state IN ('consulting', 'introducing')) THEN 'busy'
+      ELSE a.status
+    END AS status
+  FROM agents a`;
+
+export async function listAgentPresence(q: Queryable): Promise<AgentPresence[]> {
+  return q.query<AgentPresence>(`${PRESENCE_SQL} ORDER BY a.name, a.id`);
+}
+
+export async function getAgentPresence(q: Queryable, id: string): Promise<AgentPresence | null> {
+  const rows = await q.query<AgentPresence>(`${PRESENCE_SQL} WHERE a.id = $1`, [id]);
+  return rows[0] ?? null;
+}
+
+export async function countAgents(q: Queryable): Promise<number> {
+  const rows = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM agents');
+  return rows[0]?.n ?? 0;
+}

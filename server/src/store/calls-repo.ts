@@ -1,0 +1,98 @@
+import type { CallState, EndReason } from '../domain/call.js';
+import type { Queryable } from './db.js';
+
+export interface CallRecord {
+  id: string;
+  room: string;
+  callerName: string;
+  reason: string;
+  callerKeyHash: string;
+  state: CallState;
+  agentId: string | null;
+  holdCount: number;
+  notes: string;
+  endReason: EndReason | null;
+  createdAt: Date;
+  queuedAt: Date;
+  answeredAt: Date | null;
+  endedAt: Date | null;
+  version: number;
+}
+
+export interface CallEventRecord {
+  at: Date;
+  type: string;
+  detail: Record<string, unknown>;
+}
+
+const COLS = `id, room, caller_name AS "callerName", reason, caller_key_hash AS "callerKeyHash", state,
+  agent_id AS "agentId", hold_count AS "holdCount", notes, end_reason AS "endReason",
+  created_at AS "createdAt", queued_at AS "queuedAt", answered_at AS "answeredAt", ended_at AS "endedAt", version`;
+
+export async function insertCall(q: Queryable, c: Pick<CallRecord, 'id' | 'room' | 'callerName' | 'reason' | 'callerKeyHash'>) {
+  await q.query(
+    `INSERT INTO calls (id, room, caller_name, reason, caller_key_hash, state) VALUES ($1, $2, $3, $4, $5, 'waiting')`,
+    [c.id, c.room, c.callerName, c.reason, c.callerKeyHash],
+  );
+}
+
+export async function getCall(q: Queryable, id: string, opts: { forUpdate?: boolean } = {}): Promise<CallRecord | null> {
+  const rows = await q.query<CallRecord>(`SELECT ${COLS} FROM calls WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`, [
+    id,
+  ]);
+  return rows[0] ?? null;
+}
+
+export async function getCallByRoom(q: Queryable, room: string): Promise<CallRecord | null> {
+  const rows = await q.query<CallRecord>(`SELECT ${COLS} FROM calls WHERE room = $1`, [room]);
+  return rows[0] ?? null;
+}
+
+/** Writes the mutable part of a call; the version bump makes lost updates visible. */
+export async function updateCall(q: Queryable, c: CallRecord): Promise<void> {
+  await q.query(
+    `UPDATE calls SET state = $2, agent_id = $3, hold_count = $4, end_reason = $5, queued_at = $6,
+       answered_at = $7, ended_at = $8, notes = $9, version = version + 1 WHERE id = $1`,
+    [c.id, c.state, c.agentId, c.holdCount, c.endReason, c.queuedAt, c.answeredAt, c.endedAt, c.notes],
+  );
+}
+
+export async function setCallNotes(q: Queryable, id: string, notes: string) {
+  await q.query('UPDATE calls SET notes = $2, version = version + 1 WHERE id = $1', [id, notes]);
+}
+
+export async function listQueue(q: Queryable): Promise<CallRecord[]> {
+  return q.query<CallRecord>(`SELECT ${COLS} FROM calls WHERE state = 'waiting' ORDER BY queued_at, id`);
+}
+
+export async function queuePosition(q: Queryable, call: CallRecord): Promise<number> {
+  const rows = await q.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM calls WHERE state = 'waiting' AND (queued_at, id) <= ($1, $2)`,
+    [call.queuedAt, call.id],
+  );
+  return rows[0]?.n ?? 1;
+}
+
+export async function listRecentCalls(q: Queryable, limit: number): Promise<CallRecord[]> {
+  return q.query<CallRecord>(`SELECT ${COLS} FROM calls ORDER BY created_at DESC, id LIMIT $1`, [limit]);
+}
+
+export async function liveCallForAgent(q: Queryable, agentId: string): Promise<CallRecord | null> {
+  const rows = await q.query<CallRecord>(
+    `SELECT ${COLS} FROM calls WHERE agent_id = $1 AND state IN ('active', 'on_hold') ORDER BY answered_at DESC LIMIT 1`,
+    [agentId],
+  );
+  return rows[0] ?? null;
+}
+
+export async function addCallEvent(q: Queryable, callId: string, type: string, detail: Record<string, unknown> = {}) {
+  await q.query('INSERT INTO call_events (call_id, type, detail) VALUES ($1, $2, $3)', [
+    callId,
+    type,
+    JSON.stringify(detail),
+  ]);
+}
+
+export async function listCallEvents(q: Queryable, callId: string): Promise<CallEventRecord[]> {
+  return q.query<CallEventRecord>('SELECT at, type, detail FROM call_events WHERE call_id = $1 ORDER BY id', [callId]);
+}

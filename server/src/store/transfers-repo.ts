@@ -1,0 +1,88 @@
+import type { TransferState } from '../domain/transfer.js';
+import type { Queryable } from './db.js';
+
+export interface TransferRecord {
+  id: string;
+  callId: string;
+  state: TransferState;
+  fromAgentId: string;
+  targetType: 'agent';
+  targetAgentId: string;
+  notes: string;
+  summaryText: string | null;
+  summaryProvider: string | null;
+  failReason: string | null;
+  requestedAt: Date;
+  ringDeadline: Date;
+  acceptedAt: Date | null;
+  completedAt: Date | null;
+  endedAt: Date | null;
+  version: number;
+}
+
+const COLS = `id, call_id AS "callId", state, from_agent_id AS "fromAgentId", target_type AS "targetType",
+  target_agent_id AS "targetAgentId", notes, summary_text AS "summaryText", summary_provider AS "summaryProvider",
+  fail_reason AS "failReason", requested_at AS "requestedAt", ring_deadline AS "ringDeadline",
+  accepted_at AS "acceptedAt", completed_at AS "completedAt", ended_at AS "endedAt", version`;
+
+const OPEN = `('ringing', 'consulting', 'introducing')`;
+
+export async function insertTransfer(
+  q: Queryable,
+  t: Pick<TransferRecord, 'id' | 'callId' | 'fromAgentId' | 'targetAgentId' | 'notes'> & { ringTimeoutS: number },
+): Promise<void> {
+  await q.query(
+    `INSERT INTO transfers (id, call_id, state, from_agent_id, target_type, target_agent_id, notes, ring_deadline)
+     VALUES ($1, $2, 'ringing', $3, 'agent', $4, $5, clock_timestamp() + make_interval(secs => $6))`,
+    [t.id, t.callId, t.fromAgentId, t.targetAgentId, t.notes, t.ringTimeoutS],
+  );
+}
+
+export async function getTransfer(q: Queryable, id: string, opts: { forUpdate?: boolean } = {}) {
+  const rows = await q.query<TransferRecord>(
+    `SELECT ${COLS} FROM transfers WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+export async function updateTransfer(q: Queryable, t: TransferRecord): Promise<void> {
+  await q.query(
+    `UPDATE transfers SET state = $2, fail_reason = $3, accepted_at = $4, completed_at = $5, ended_at = $6,
+       summary_text = $7, summary_provider = $8, version = version + 1 WHERE id = $1`,
+    [t.id, t.state, t.failReason, t.acceptedAt, t.completedAt, t.endedAt, t.summaryText, t.summaryProvider],
+  );
+}
+
+export async function openTransferForCall(q: Queryable, callId: string, opts: { forUpdate?: boolean } = {}) {
+  const rows = await q.query<TransferRecord>(
+    `SELECT ${COLS} FROM transfers WHERE call_id = $1 AND state IN ${OPEN}${opts.forUpdate ? ' FOR UPDATE' : ''}`,
+    [callId],
+  );
+  return rows[0] ?? null;
+}
+
+export async function latestTransferForCall(q: Queryable, callId: string) {
+  const rows = await q.query<TransferRecord>(
+    `SELECT ${COLS} FROM transfers WHERE call_id = $1 ORDER BY requested_at DESC LIMIT 1`,
+    [callId],
+  );
+  return rows[0] ?? null;
+}
+
+/** Open transfers an agent takes part in, as target or as the agent who started it. */
+export async function openTransfersForAgent(q: Queryable, agentId: string) {
+  return q.query<TransferRecord>(
+    `SELECT ${COLS} FROM transfers WHERE (target_agent_id = $1 OR from_agent_id = $1) AND state IN ${OPEN}
+     ORDER BY requested_at`,
+    [agentId],
+  );
+}
+
+/** Ringing transfers whose deadline has passed; the sweeper times them out. */
+export async function overdueRingingTransferIds(q: Queryable): Promise<string[]> {
+  const rows = await q.query<{ id: string }>(
+    `SELECT id FROM transfers WHERE state = 'ringing' AND ring_deadline <= clock_timestamp() ORDER BY ring_deadline LIMIT 50`,
+  );
+  return rows.map((r) => r.id);
+}
