@@ -70,7 +70,8 @@ export async function holdCall(deps: Deps, agentId: string, callId: string, hold
   await deps.bus.publish({ type: 'call', callId });
 }
 
-export async function hangupCall(deps: Deps, actor: Actor, callId: string) {
+/** `left`: LiveKit saw the caller go (tab closed) rather than press hang up. */
+export async function hangupCall(deps: Deps, actor: Actor, callId: string, opts: { left?: boolean } = {}) {
   const call = await deps.db.tx(async (q) => {
     let call = await lockCall(q, callId);
     const transfer = await openTransferForCall(q, callId, { forUpdate: true });
@@ -83,6 +84,7 @@ export async function hangupCall(deps: Deps, actor: Actor, callId: string) {
         call = (await applyTransferEvent(deps, q, call, transfer, { type: 'cancel', agentId: actor.agentId })).call;
       }
     }
+    if (actor.kind === 'caller' && opts.left) return (await applyCallEvent(deps, q, call, { type: 'caller_left' })).call;
     const by = actor.kind === 'caller' ? ({ kind: 'caller' } as const) : ({ kind: 'agent', agentId: actor.agentId } as const);
     return (await applyCallEvent(deps, q, call, { type: 'hangup', by })).call;
   });
@@ -103,7 +105,7 @@ export async function setNotes(deps: Deps, agentId: string, callId: string, note
 export async function callerLeft(deps: Deps, room: string) {
   const found = await calls.getCallByRoom(deps.db, room);
   if (!found || found.state === 'ended') return;
-  await hangupCall(deps, { kind: 'caller', callId: found.id }, found.id).catch((err) => {
+  await hangupCall(deps, { kind: 'caller', callId: found.id }, found.id, { left: true }).catch((err) => {
     if (!(err instanceof AppError)) throw err;
   });
 }

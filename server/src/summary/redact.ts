@@ -19,7 +19,7 @@ const PHONE_CANDIDATE_RE = /\+?\(?\d(?:[ .\-()]{0,2}\d)+/g;
 const DATE_RE = /^(?:\d{4}-\d{2}-\d{2}|\d{1,2}[.-]\d{1,2}[.-](?:\d{2}|\d{4}))(?:[ T]\d{1,2})?$/;
 // A bare digit run right after one of these labels is an identifier, not a phone number.
 export const ID_LABEL_RE =
-  /\b(?:order|ord|account|acct|acc|a\/c|ticket|tkt|case|invoice|inv|ref|reference|booking|confirmation|tracking|subscription|claim|policy|customer|member|serial|sku|id)s?\s*(?:number|no\.?|num|id|code)?\s*(?:is|was|:|=)?\s*#?\s*$/i;
+  /\b(?:order|ord|account|acct|acc|a\/c|ticket|tkt|case|invoice|inv|ref|reference|booking|confirmation|tracking|subscription|claim|policy|customer|member|serial|sku)s?\s*(?:number|no\.?|num|id|code)?\s*(?:is|was|:|=)?\s*#?\s*$/i;
 
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@');
