@@ -1,0 +1,37 @@
+// Shared by `npm start` and `npm test`: install what is missing, build the web app
+// when its sources changed. Plain Node, no dependencies, so it runs before npm install.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const say = (m) => console.log(`[warmline] ${m}`);
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status})`);
+}
+
+function newestMtime(p) {
+  if (!fs.existsSync(p)) return 0;
+  const st = fs.statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(st.mtimeMs, ...fs.readdirSync(p).map((f) => newestMtime(path.join(p, f))));
+}
+
+export function ensureNodeModules() {
+  const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
+  const lock = path.join(ROOT, 'package-lock.json');
+  if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return;
+  say('installing npm packages (first run)…');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+export function ensureWebBuild() {
+  const dist = path.join(ROOT, 'web', 'dist', 'index.html');
+  const src = Math.max(newestMtime(path.join(ROOT, 'web', 'src')), newestMtime(path.join(ROOT, 'web', 'index.html')));
+  if (fs.existsSync(dist) && fs.statSync(dist).mtimeMs >= src) return;
+  say('building the web app…');
+  run('npm', ['run', 'build', '-w', 'web', '--silent']);
+}
