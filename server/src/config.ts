@@ -108,8 +108,8 @@ export function loadConfig(env: Env = process.env): Config {
   const llmBaseUrl = url('LLM_BASE_URL', ['http:', 'https:']);
   const llmApiKey = str('LLM_API_KEY');
   const groqApiKey = str('GROQ_API_KEY');
-  if (summaryProvider === 'llm' && !llmBaseUrl && !groqApiKey) {
-    problems.push('SUMMARY_PROVIDER=llm needs LLM_BASE_URL (and LLM_API_KEY) or GROQ_API_KEY');
+  if (summaryProvider === 'llm' && !llmBaseUrl && !llmApiKey && !groqApiKey) {
+    problems.push('SUMMARY_PROVIDER=llm needs LLM_BASE_URL and/or LLM_API_KEY, or GROQ_API_KEY');
   }
 
   const config: Config = {

@@ -8,6 +8,7 @@ import { countAgents } from './store/agents-repo.js';
 import { DEMO_PASSWORD, seedDemoAgents } from './store/agents-admin.js';
 import { openDb } from './store/db.js';
 import { migrate } from './store/migrate.js';
+import { describeSummaryConfig } from './summary/index.js';
 // @ts-expect-error plain ESM helper shared with the start script, no types
 import { findOrInstallLivekit } from '../../scripts/ensure-livekit.mjs';
 
@@ -56,6 +57,7 @@ const { app } = await buildApp({
   livekitKeys: { apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
 });
 await app.listen({ host: config.host, port: config.port });
+say(`summaries: ${describeSummaryConfig(config.summary)}`);
 const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
 say(`ready:\n  caller page    ${base}/\n  agent console  ${base}/agent\n  API docs       ${base}/docs\n  health         ${base}/health`);
 
