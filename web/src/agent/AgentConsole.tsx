@@ -1,0 +1,240 @@
+// The agent console: sign-in, then queue + colleagues on the left, the current call (or an
+// incoming transfer / consultation) in the middle.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { api } from '../shared/api';
+import { unlockAudioOnGesture } from '../shared/audioContext';
+import { callRoom } from '../shared/livekit';
+import { ringTone } from '../shared/ringTone';
+import type { CallView, TransferView } from '../shared/types';
+import { isOpenTransfer } from '../shared/types';
+import { CallCard } from './CallCard';
+import { ConsoleHeader } from './ConsoleHeader';
+import { IdlePanel } from './IdlePanel';
+import { IncomingTransferCard } from './IncomingTransferCard';
+import { LoginForm } from './LoginForm';
+import { NoticeBanners } from './NoticeBanners';
+import { PresencePanel } from './PresencePanel';
+import { QueuePanel } from './QueuePanel';
+import { RecentCallsPanel } from './RecentCallsPanel';
+import { engagementOf } from './engagement';
+import { useActions } from './useActions';
+import { useAgentData } from './useAgentData';
+import { useAgentRoom } from './useAgentRoom';
+import { useNotices } from './useNotices';
+import { useTransferOutcomes } from './useTransferOutcomes';
+
+const DEFAULT_RING_S = 30;
+
+/** A's view of the call during the introduction, when B already owns it. */
+function introducingCall(t: TransferView, cached: CallView | null): CallView {
+  const base: CallView = cached ?? {
+    id: t.callId,
+    room: '',
+    state: 'active',
+    callerName: t.call.callerName,
+    reason: t.call.reason,
+    agentId: null,
+    agentName: null,
+    createdAt: t.call.answeredAt ?? t.requestedAt,
+    answeredAt: t.call.answeredAt,
+    endedAt: null,
+    endReason: null,
+    notes: '',
+    queuePosition: null,
+    holdCount: 0,
+    timeline: [],
+    transfer: null,
+  };
+  return { ...base, state: 'active', agentId: t.target.agentId, agentName: t.target.name, transfer: t };
+}
+
+export function AgentConsole() {
+  const data = useAgentData();
+  const notices = useNotices();
+  const actions = useActions(notices, () => void data.refreshMe());
+  const room = useAgentRoom(data.me, data.meSentAt, data.refreshMe);
+  const declinedByMe = useRef(new Set<string>());
+  const lastCall = useRef<CallView | null>(null);
+  const [ringS, setRingS] = useState(DEFAULT_RING_S);
+  useTransferOutcomes(data.me, notices, declinedByMe);
+
+  useEffect(() => {
+    unlockAudioOnGesture();
+    api
+      .config()
+      .then((c) => setRingS(c.transferRingTimeoutS || DEFAULT_RING_S))
+      .catch(() => undefined);
+  }, []);
+
+  const me = data.me;
+  if (me?.currentCall) lastCall.current = me.currentCall;
+  const engagement = engagementOf(me);
+  const ringing = useMemo(() => (me?.incomingTransfers ?? []).filter((t) => t.state === 'ringing'), [me]);
+  const acceptingTransfer = ringing.some((t) => actions.isPending(`accept-${t.id}`));
+
+  // Ring while a transfer is waiting for us.
+  const shouldRing = ringing.length > 0 && !acceptingTransfer;
+  useEffect(() => {
+    if (shouldRing) ringTone.start();
+    else ringTone.stop();
+  }, [shouldRing]);
+  useEffect(() => () => ringTone.stop(), []);
+
+  // Tab title shows what needs attention.
+  const firstRinging = ringing[0];
+  useEffect(() => {
+    document.title = firstRinging
+      ? `(!) Transfer from ${firstRinging.fromAgent.name} — Warmline`
+      : data.queue.length > 0
+        ? `(${data.queue.length}) Warmline — Agent console`
+        : 'Warmline — Agent console';
+  }, [firstRinging, data.queue.length]);
+
+  if (data.auth === 'checking') {
+    return (
+      <div className="login-page">
+        <p className="muted">
+          <span className="spinner" aria-hidden /> Loading…
+        </p>
+      </div>
+    );
+  }
+  if (data.auth === 'signed_out' || !me) {
+    return <LoginForm onSignedIn={data.signedIn} />;
+  }
+
+  const myId = me.agent.id;
+  const acceptingCallId = data.queue.find((c) => actions.isPending(`accept-call-${c.id}`))?.id ?? null;
+  const acceptBlocked = engagement ? 'Finish your current call first' : null;
+
+  const acceptCall = (c: CallView) =>
+    void actions
+      .run(`accept-call-${c.id}`, () => room.join(c.id, () => api.acceptCall(c.id)), `Could not take ${c.callerName}'s call`)
+      .then(() => data.refreshQueue());
+
+  const call = me.currentCall && me.currentCall.state !== 'ended' ? me.currentCall : null;
+  const outgoing = me.outgoingTransfer && isOpenTransfer(me.outgoingTransfer) ? me.outgoingTransfer : null;
+  const shownCall =
+    call ??
+    (engagement?.kind === 'introducing'
+      ? introducingCall(engagement.transfer, lastCall.current?.id === engagement.callId ? lastCall.current : null)
+      : null);
+  const consult = !shownCall && engagement?.kind === 'consult' ? engagement.transfer : null;
+
+  return (
+    <div className="console">
+      <ConsoleHeader
+        agent={me.agent}
+        live={data.live}
+        statusPending={actions.isPending('status')}
+        onStatus={(s) =>
+          void actions.run('status', () => api.setStatus(s), 'Could not change your status').then(() => data.refreshAgents())
+        }
+        onLogout={() =>
+          void (async () => {
+            await api.logout().catch(() => undefined);
+            await callRoom.leave();
+            data.signedOut();
+          })()
+        }
+      />
+      <div className="console-body">
+        <aside className="sidebar">
+          <QueuePanel
+            queue={data.queue}
+            canAccept={!engagement}
+            blockedReason={acceptBlocked}
+            acceptingId={acceptingCallId}
+            onAccept={acceptCall}
+          />
+          <PresencePanel agents={data.agents} myId={myId} />
+          <RecentCallsPanel refreshKey={call?.id ?? null} />
+        </aside>
+        <main className="console-main">
+          <NoticeBanners notices={notices} />
+          {ringing.map((t) => (
+            <IncomingTransferCard
+              key={t.id}
+              transfer={t}
+              actions={actions}
+              canAccept={!engagement}
+              onAccept={(tr) =>
+                void actions.run(`accept-${tr.id}`, () => room.join(tr.callId, () => api.acceptTransfer(tr.id)), 'Could not accept the transfer')
+              }
+              onDecline={(tr) => {
+                declinedByMe.current.add(tr.id);
+                void actions.run(`decline-${tr.id}`, () => api.declineTransfer(tr.id), 'Could not decline');
+              }}
+              onRejoin={() => void room.rejoin()}
+            />
+          ))}
+          {consult && (
+            <IncomingTransferCard
+              transfer={consult}
+              actions={actions}
+              canAccept={false}
+              onAccept={() => undefined}
+              onDecline={() => undefined}
+              onRejoin={() => void actions.run('rejoin', () => room.rejoin(), 'Could not reconnect')}
+            />
+          )}
+          {shownCall && (
+            <CallCard
+              call={shownCall}
+              myId={myId}
+              outgoing={outgoing && outgoing.callId === shownCall.id ? outgoing : null}
+              agents={data.agents}
+              actions={actions}
+              defaultRingS={ringS}
+              onHold={(hold) => void actions.run('hold', () => api.hold(shownCall.id, hold), hold ? 'Could not hold' : 'Could not resume')}
+              onHangup={() =>
+                void actions.run(
+                  'hangup',
+                  async () => {
+                    await api.hangup(shownCall.id);
+                    await room.leave();
+                  },
+                  'Could not hang up',
+                )
+              }
+              onRejoin={() => void actions.run('rejoin', () => room.rejoin(), 'Could not reconnect')}
+              onStartTransfer={(target, text, flushNotes) =>
+                actions.run(
+                  'transfer-start',
+                  async () => {
+                    notices.clear('transfer-outcome');
+                    await flushNotes(); // the summary is built from the saved notes
+                    await api.startTransfer(shownCall.id, target, text);
+                  },
+                  'Could not start the transfer',
+                )
+              }
+              onCompleteTransfer={(t, introduce) =>
+                void actions.run(
+                  introduce ? 'transfer-introduce' : 'transfer-complete',
+                  async () => {
+                    await api.completeTransfer(t.id, introduce);
+                    if (!introduce) await room.leave();
+                  },
+                  'Could not complete the transfer',
+                )
+              }
+              onCancelTransfer={(t) => void actions.run('transfer-cancel', () => api.cancelTransfer(t.id), 'Could not cancel')}
+              onLeave={(t) =>
+                void actions.run(
+                  'leave-call',
+                  async () => {
+                    await api.completeTransfer(t.id, false);
+                    await room.leave();
+                  },
+                  'Could not leave the call',
+                )
+              }
+            />
+          )}
+          {!shownCall && !consult && ringing.length === 0 && <IdlePanel status={me.agent.status} queueLength={data.queue.length} />}
+        </main>
+      </div>
+    </div>
+  );
+}

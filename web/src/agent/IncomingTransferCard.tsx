@@ -1,0 +1,157 @@
+// Agent B's view of a transfer: a ringing card (accept / decline with countdown), then the
+// consultation with A while the caller is on hold.
+import { Icon } from '../shared/Icon';
+import { formatDuration, msSince } from '../shared/format';
+import { callRoom, useCallRoom } from '../shared/livekit';
+import type { TransferView } from '../shared/types';
+import { useNow } from '../shared/useNow';
+import { ParticipantsStrip } from './ParticipantsStrip';
+import { SummaryBlock } from './SummaryBlock';
+import type { Actions } from './useActions';
+
+interface Props {
+  transfer: TransferView;
+  actions: Actions;
+  canAccept: boolean;
+  onAccept(t: TransferView): void;
+  onDecline(t: TransferView): void;
+  onRejoin(): void;
+}
+
+export function IncomingTransferCard({ transfer: t, actions, canAccept, onAccept, onDecline, onRejoin }: Props) {
+  const now = useNow(250);
+  const room = useCallRoom();
+  const a = t.fromAgent.name;
+  const callAge = t.call.answeredAt ? formatDuration(msSince(t.call.answeredAt, now)) : null;
+  const accepting = actions.isPending(`accept-${t.id}`);
+  const declining = actions.isPending(`decline-${t.id}`);
+
+  if (t.state === 'ringing') {
+    const total = Math.max(1, Date.parse(t.ringDeadline) - Date.parse(t.requestedAt));
+    const left = Math.max(0, Date.parse(t.ringDeadline) - now);
+    const pct = Math.round((left / total) * 100);
+    return (
+      <article className="card incoming incoming-ringing" data-testid="incoming-transfer" data-transfer-id={t.id} data-state={t.state}>
+        <header className="incoming-head">
+          <span className="bell" aria-hidden>
+            <Icon name="bell" size={30} />
+          </span>
+          <div>
+            <h2>Incoming transfer from {a}</h2>
+            <p className="muted">
+              Answer within <strong className="timer">{Math.ceil(left / 1000)} s</strong>
+            </p>
+          </div>
+        </header>
+        <div className="progress progress-countdown" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}>
+          <div className={`progress-bar ${pct < 30 ? 'late' : ''}`} style={{ width: `${pct}%` }} />
+        </div>
+        <dl className="facts">
+          <dt>Caller</dt>
+          <dd>
+            <strong>{t.call.callerName}</strong>
+          </dd>
+          <dt>Reason</dt>
+          <dd>{t.call.reason || <span className="muted">—</span>}</dd>
+          {callAge && (
+            <>
+              <dt>On the call for</dt>
+              <dd className="timer">{callAge}</dd>
+            </>
+          )}
+          {t.notes && (
+            <>
+              <dt>Note from {a}</dt>
+              <dd>{t.notes}</dd>
+            </>
+          )}
+        </dl>
+        <SummaryBlock summary={t.summary} testId="incoming-summary" />
+        <div className="row">
+          <button
+            data-testid="incoming-accept"
+            className="btn btn-call btn-big"
+            disabled={!canAccept || accepting || declining}
+            onClick={() => onAccept(t)}
+          >
+            {accepting ? (
+              <>
+                <span className="spinner" aria-hidden /> Joining…
+              </>
+            ) : (
+              <>
+                <Icon name="check" /> Accept
+              </>
+            )}
+          </button>
+          <button data-testid="incoming-decline" className="btn btn-ghost-danger btn-big" disabled={accepting || declining} onClick={() => onDecline(t)}>
+            {declining ? <span className="spinner" aria-hidden /> : <Icon name="x" />} Decline
+          </button>
+        </div>
+      </article>
+    );
+  }
+
+  // consulting (caller on hold, only A and B can hear each other)
+  const connected = room.status === 'connected' || room.status === 'reconnecting';
+  return (
+    <article className="card incoming incoming-consulting" data-testid="incoming-transfer" data-transfer-id={t.id} data-state={t.state}>
+      <header className="call-card-head">
+        <div>
+          <h2>Consultation with {a} — caller on hold</h2>
+          <p className="muted">
+            {t.call.callerName}
+            {t.call.reason ? ` · “${t.call.reason}”` : ''}
+          </p>
+        </div>
+        <div className="call-card-status">
+          <span className="badge badge-lg badge-transferring">Consulting</span>
+          {t.acceptedAt && <span className="timer timer-lg">{formatDuration(msSince(t.acceptedAt, now))}</span>}
+        </div>
+      </header>
+      <p className="muted small">
+        {t.call.callerName} cannot hear you yet. When {a} completes the transfer, you will be talking to them.
+      </p>
+      <ParticipantsStrip />
+      {!connected && (
+        <div className="banner banner-warn">
+          {room.status === 'connecting' ? (
+            <>
+              <span className="spinner spinner-small" aria-hidden /> Connecting audio…
+            </>
+          ) : (
+            <>
+              <Icon name="alert" /> Your audio is not connected.{' '}
+              <button className="btn btn-small btn-primary" onClick={onRejoin}>
+                Reconnect audio
+              </button>
+            </>
+          )}
+        </div>
+      )}
+      {connected && !room.canPlayAudio && (
+        <button className="btn btn-secondary" onClick={() => void callRoom.startAudio()}>
+          <Icon name="volume" /> Click to hear the call
+        </button>
+      )}
+      {room.micError && <p className="banner banner-warn">{room.micError}</p>}
+      {t.notes && (
+        <p className="small">
+          <span className="muted">Note from {a}:</span> {t.notes}
+        </p>
+      )}
+      <SummaryBlock summary={t.summary} testId="incoming-summary" />
+      <div className="controls">
+        <button
+          data-testid="mute-button"
+          className={`btn ${room.muted ? 'btn-warn' : 'btn-secondary'}`}
+          aria-pressed={room.muted}
+          onClick={() => callRoom.setMuted(!room.muted)}
+          disabled={!connected}
+        >
+          <Icon name={room.muted ? 'micOff' : 'mic'} /> {room.muted ? 'Unmute' : 'Mute'}
+        </button>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,60 @@
+import { Icon } from '../shared/Icon';
+import { formatDuration, msSince, plural } from '../shared/format';
+import type { CallView } from '../shared/types';
+import { useNow } from '../shared/useNow';
+
+interface Props {
+  queue: CallView[];
+  canAccept: boolean;
+  /** Why accepting is not possible right now (shown as a tooltip). */
+  blockedReason: string | null;
+  acceptingId: string | null;
+  onAccept(call: CallView): void;
+}
+
+export function QueuePanel({ queue, canAccept, blockedReason, acceptingId, onAccept }: Props) {
+  const now = useNow(1000, queue.length > 0);
+  return (
+    <section className="panel">
+      <h2>
+        Queue <span className={`count ${queue.length > 0 ? 'count-hot' : ''}`}>{queue.length}</span>
+      </h2>
+      <ul className="queue-list" data-testid="queue-list">
+        {queue.length === 0 && <li className="empty">No one is waiting.</li>}
+        {queue.map((c) => {
+          const waited = msSince(c.createdAt, now);
+          const urgency = waited > 120_000 ? 'late' : waited > 45_000 ? 'warm' : 'fresh';
+          return (
+            <li key={c.id} className={`queue-item wait-${urgency}`} data-testid="queue-item" data-call-id={c.id}>
+              <div className="queue-main">
+                <strong className="caller">{c.callerName}</strong>
+                <span className={`wait wait-${urgency}`} title="Waiting time">
+                  <Icon name="clock" size={13} /> {formatDuration(waited)}
+                </span>
+              </div>
+              {c.reason && <p className="reason">{c.reason}</p>}
+              {c.holdCount > 0 && (
+                <p className="muted small">Returned to the queue · held {plural(c.holdCount, 'time')}</p>
+              )}
+              <button
+                data-testid="accept-button"
+                className="btn btn-call btn-small"
+                disabled={!canAccept || acceptingId !== null}
+                title={blockedReason ?? 'Answer this call'}
+                onClick={() => onAccept(c)}
+              >
+                {acceptingId === c.id ? (
+                  <>
+                    <span className="spinner" aria-hidden /> Connecting…
+                  </>
+                ) : (
+                  'Accept'
+                )}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

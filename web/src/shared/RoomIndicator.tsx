@@ -1,0 +1,26 @@
+import type { RoomSnapshot } from './livekit';
+
+const LABEL: Record<RoomSnapshot['status'], string> = {
+  idle: 'Audio idle',
+  connecting: 'Connecting audio…',
+  connected: 'Audio connected',
+  reconnecting: 'Reconnecting audio…',
+  disconnected: 'Audio disconnected',
+};
+
+/** Small "is my audio connected" pill; also the `room-connection` test hook. */
+export function RoomIndicator({ room }: { room: RoomSnapshot }) {
+  const connected = room.status === 'connected';
+  return (
+    <span
+      className={`room-pill room-${room.status}`}
+      data-testid="room-connection"
+      data-connected={connected ? 'true' : 'false'}
+      title={room.error ?? LABEL[room.status]}
+    >
+      <span className="dot" aria-hidden />
+      {LABEL[room.status]}
+      {connected && room.peers.length > 0 && <span className="muted"> · {room.peers.length + 1} on the line</span>}
+    </span>
+  );
+}

@@ -1,0 +1,110 @@
+// Thin JSON client for the Warmline API. Same origin, relative URLs, cookie auth for agents.
+import type {
+  CallView,
+  CreatedCall,
+  Me,
+  Presence,
+  PublicConfig,
+  RoomGrant,
+  TransferView,
+} from './types';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+type Method = 'GET' | 'POST' | 'PUT';
+
+async function request<T>(method: Method, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+  } catch {
+    throw new ApiError(0, 'network_error', 'Cannot reach the Warmline server. Check your connection.');
+  }
+  const text = await res.text();
+  let data: unknown = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    const err = (data ?? {}) as { code?: unknown; message?: unknown };
+    throw new ApiError(
+      res.status,
+      typeof err.code === 'string' ? err.code : `http_${res.status}`,
+      typeof err.message === 'string' ? err.message : `The server answered ${res.status} ${res.statusText}.`,
+    );
+  }
+  return data as T;
+}
+
+/** Human-readable message for any thrown value. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+const callerHeaders = (callerKey: string) => ({ 'X-Caller-Key': callerKey });
+const enc = encodeURIComponent;
+
+export const api = {
+  // Public
+  config: () => request<PublicConfig>('GET', '/api/config'),
+
+  // Caller (no login; the callerKey proves ownership of the call)
+  createCall: (name: string, reason: string) => request<CreatedCall>('POST', '/api/calls', { name, reason }),
+  getCallAsCaller: (id: string, callerKey: string) =>
+    request<CallView>('GET', `/api/calls/${enc(id)}`, undefined, callerHeaders(callerKey)),
+  hangupAsCaller: (id: string, callerKey: string) =>
+    request<CallView>('POST', `/api/calls/${enc(id)}/hangup`, {}, callerHeaders(callerKey)),
+
+  // Agent session
+  login: (email: string, password: string) =>
+    request<{ token: string; agent: { id: string; name: string; email: string } }>('POST', '/api/auth/login', {
+      email,
+      password,
+    }),
+  logout: () => request<unknown>('POST', '/api/auth/logout', {}),
+  me: () => request<Me>('GET', '/api/agents/me'),
+  setStatus: (status: 'available' | 'away') => request<unknown>('POST', '/api/agents/me/status', { status }),
+  agents: () => request<Presence[]>('GET', '/api/agents'),
+  queue: () => request<CallView[]>('GET', '/api/queue'),
+
+  recentCalls: () => request<CallView[]>('GET', '/api/calls'),
+  getCall: (id: string) => request<CallView>('GET', `/api/calls/${enc(id)}`),
+
+  // Agent call control
+  acceptCall: (id: string) => request<RoomGrant>('POST', `/api/calls/${enc(id)}/accept`, {}),
+  hold: (id: string, hold: boolean) => request<CallView>('POST', `/api/calls/${enc(id)}/hold`, { hold }),
+  hangup: (id: string) => request<CallView>('POST', `/api/calls/${enc(id)}/hangup`, {}),
+  saveNotes: (id: string, notes: string) => request<unknown>('PUT', `/api/calls/${enc(id)}/notes`, { notes }),
+
+  // Transfers
+  startTransfer: (callId: string, agentId: string, notes: string) =>
+    request<TransferView>('POST', `/api/calls/${enc(callId)}/transfers`, {
+      target: { type: 'agent', agentId },
+      ...(notes.trim() ? { notes: notes.trim() } : {}),
+    }),
+  getTransfer: (id: string) => request<TransferView>('GET', `/api/transfers/${enc(id)}`),
+  acceptTransfer: (id: string) => request<RoomGrant>('POST', `/api/transfers/${enc(id)}/accept`, {}),
+  declineTransfer: (id: string) => request<unknown>('POST', `/api/transfers/${enc(id)}/decline`, {}),
+  cancelTransfer: (id: string) => request<unknown>('POST', `/api/transfers/${enc(id)}/cancel`, {}),
+  completeTransfer: (id: string, introduce: boolean) =>
+    request<TransferView>('POST', `/api/transfers/${enc(id)}/complete`, introduce ? { introduce: true } : {}),
+};
