@@ -181,8 +181,10 @@ export function buildDevLivekitYaml(c: DevLivekitConfigInput): string {
     `  ips:`,
     `    includes:`,
     `      - 127.0.0.1/32`,
+    // A dead loopback port: never Google's default STUN, and not our own UDP mux
+    // (STUN to the mux left every UDP pair in-progress in Chromium, so ICE fell back to TCP).
     `  stun_servers:`,
-    `    - 127.0.0.1:${c.ports.rtcUdp}`,
+    `    - 127.0.0.1:9`,
   ];
   const room = c.room ?? {};
   if (Object.values(room).some((v) => v !== undefined)) {

@@ -66,9 +66,11 @@ export async function listQueue(q: Queryable): Promise<CallRecord[]> {
 }
 
 export async function queuePosition(q: Queryable, call: CallRecord): Promise<number> {
+  // Compared in SQL: a JS Date would drop the microseconds of queued_at.
   const rows = await q.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM calls WHERE state = 'waiting' AND (queued_at, id) <= ($1, $2)`,
-    [call.queuedAt, call.id],
+    `SELECT count(*)::int AS n FROM calls c, (SELECT queued_at, id FROM calls WHERE id = $1) me
+     WHERE c.state = 'waiting' AND (c.queued_at, c.id) <= (me.queued_at, me.id)`,
+    [call.id],
   );
   return rows[0]?.n ?? 1;
 }

@@ -72,7 +72,11 @@ describe('calls API', () => {
     const ids = queue.map((c) => c.id);
     expect(ids.indexOf(first.id)).toBeLessThan(ids.indexOf(second.id));
     const view = await client(stack.baseUrl, undefined, { 'x-caller-key': second.callerKey })('GET', `/api/calls/${second.id}`);
-    expect(view.body.queuePosition).toBe(queue.find((c) => c.id === second.id)!.queuePosition);
+    const firstPos = queue.find((c) => c.id === first.id)!.queuePosition;
+    expect(firstPos).toBeGreaterThanOrEqual(1);
+    expect(queue.find((c) => c.id === second.id)!.queuePosition).toBe(firstPos + 1);
+    expect(queue.map((c) => c.queuePosition)).toEqual(queue.map((_, i) => i + 1));
+    expect(view.body.queuePosition).toBe(firstPos + 1);
   });
 
   it('when two agents accept the same call at once exactly one wins and the other gets 409', async () => {

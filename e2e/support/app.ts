@@ -1,0 +1,42 @@
+// Drives the real UI: the app stack from server/test/support (real LiveKit, real
+// Postgres, the built web app) and page helpers for the caller and agent roles.
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { client, startStack, TEST_PASSWORD, type Stack } from '../../server/test/support/stack.js';
+
+export { client, startStack, type Stack };
+
+// Tone tests want the raw microphone: no echo cancellation / noise suppression / AGC.
+const RAW = '?rawAudio=1';
+
+export async function signInAgent(page: Page, stack: Stack, who: 'alice' | 'bob' | 'carol') {
+  await page.goto(`${stack.baseUrl}/agent${RAW}`);
+  await page.getByTestId('login-email').fill(stack.agents[who].email);
+  await page.getByTestId('login-password').fill(TEST_PASSWORD);
+  await page.getByTestId('login-button').click();
+  await page.getByTestId('agent-status').waitFor();
+  await page.getByTestId('agent-status').selectOption('available');
+}
+
+export async function placeCall(page: Page, stack: Stack, name: string, reason: string): Promise<string> {
+  await page.goto(`${stack.baseUrl}/${RAW}`);
+  await page.getByTestId('caller-name').fill(name);
+  await page.getByTestId('caller-reason').fill(reason);
+  await page.getByTestId('call-button').click();
+  await expect.poll(() => page.getByTestId('call-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('waiting');
+  const roomName = () =>
+    page.evaluate(() => (window as unknown as { __warmline?: { room?: { name?: string } | null } }).__warmline?.room?.name ?? '');
+  await expect.poll(roomName, { timeout: 15_000 }).toMatch(/^call-/);
+  return roomName();
+}
+
+export async function acceptFirstCall(page: Page, callerName: string) {
+  const item = page.getByTestId('queue-item').filter({ hasText: callerName });
+  await item.getByTestId('accept-button').click({ timeout: 15_000 });
+  await expect.poll(() => page.getByTestId('room-connection').first().getAttribute('data-connected'), { timeout: 15_000 }).toBe('true');
+}
+
+export const callState = (page: Page) => page.getByTestId('call-state').first().getAttribute('data-state');
+
+/** The call id the caller page is on, read from the room name call-<id>. */
+export const callIdOf = (room: string) => room.replace(/^call-/, '');
