@@ -1,0 +1,162 @@
+// Issue 4: warm transfer to a colleague on the web, proven by measured audio.
+// Three Chromium processes: caller 440 Hz, Agent A (Alice) 660 Hz, Agent B (Bob) 880 Hz.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchRole, type RoleBrowser } from './support/browser.js';
+import { measure, presentBlocks, waitUntilHears, waitUntilSilent } from './support/audio-probe.js';
+import { acceptFirstCall, callIdOf, callState, client, placeCall, signInAgent, startStack, type Stack } from './support/app.js';
+
+const CALLER = 440;
+const A = 660;
+const B = 880;
+const RING_TIMEOUT_S = 6;
+
+let stack: Stack;
+let caller: RoleBrowser;
+let alice: RoleBrowser;
+let bob: RoleBrowser;
+
+beforeAll(async () => {
+  stack = await startStack({ env: { TRANSFER_RING_TIMEOUT_S: String(RING_TIMEOUT_S) } });
+  [caller, alice, bob] = await Promise.all([launchRole('caller', CALLER), launchRole('agent-a', A), launchRole('agent-b', B)]);
+  await signInAgent(alice.page, stack, 'alice');
+  await signInAgent(bob.page, stack, 'bob');
+});
+afterAll(async () => {
+  await Promise.all([caller?.close(), alice?.close(), bob?.close()]);
+  await stack?.stop();
+});
+
+const connected = (page: Page) => page.getByTestId('room-connection').first().getAttribute('data-connected');
+
+/** A fresh call: the caller talking to Alice, measured. Returns the call id. */
+async function callerWithAlice(name: string): Promise<string> {
+  const room = await placeCall(caller.page, stack, name, 'Refund for order 66120, charged twice');
+  await acceptFirstCall(alice.page, name);
+  await expect.poll(() => callState(caller.page), { timeout: 15_000 }).toBe('active');
+  await waitUntilHears(caller.page, A, 15_000);
+  await waitUntilHears(alice.page, CALLER, 15_000);
+  return callIdOf(room);
+}
+
+async function startTransferToBob(notes: string) {
+  await alice.page.getByTestId('transfer-button').click();
+  await alice.page.getByTestId('transfer-target').selectOption(stack.agents.bob.id);
+  await alice.page.getByTestId('transfer-notes').fill(notes);
+  await alice.page.getByTestId('transfer-start').click();
+  await expect.poll(() => alice.page.getByTestId('transfer-panel').getAttribute('data-state'), { timeout: 10_000 }).toBe('ringing');
+}
+
+/** Bob's console rings with the summary; Bob accepts and joins the consultation. */
+async function bobAccepts() {
+  const card = bob.page.getByTestId('incoming-transfer');
+  await expect.poll(() => card.getAttribute('data-state'), { timeout: 10_000 }).toBe('ringing');
+  await expect.poll(() => bob.page.getByTestId('incoming-summary').textContent()).toMatch(/66120/);
+  await bob.page.getByTestId('incoming-accept').click();
+  await expect.poll(() => card.getAttribute('data-state'), { timeout: 10_000 }).toBe('consulting');
+  await expect.poll(() => connected(bob.page), { timeout: 15_000 }).toBe('true');
+  await waitUntilHears(bob.page, A, 15_000);
+  await waitUntilHears(alice.page, B, 15_000);
+}
+
+/** During the consultation nobody hears what they must not: counted per 20 ms block. */
+async function assertConsultationPrivate(ms = 2500) {
+  const since = Date.now();
+  await new Promise((r) => setTimeout(r, ms));
+  expect(await presentBlocks(caller.page, A, since), 'caller heard A during consultation').toBe(0);
+  expect(await presentBlocks(caller.page, B, since), 'caller heard B during consultation').toBe(0);
+  expect(await presentBlocks(bob.page, CALLER, since), 'B heard the caller during consultation').toBe(0);
+  expect((await measure(bob.page, 1000))[A]).toBeGreaterThan(0.8); // but A and B do talk
+  expect(await caller.page.getByTestId('hold-music').getAttribute('data-playing')).toBe('true');
+}
+
+async function endCall(callId: string) {
+  await caller.page.getByTestId('hangup-button').click();
+  const api = client(stack.baseUrl, await stack.login('alice'));
+  await expect.poll(async () => (await api('GET', `/api/calls/${callId}`)).body.state, { timeout: 15_000 }).toBe('ended');
+  await expect.poll(() => alice.page.getByTestId('current-call').count(), { timeout: 15_000 }).toBe(0);
+  await expect.poll(() => bob.page.getByTestId('current-call').count(), { timeout: 15_000 }).toBe(0);
+}
+
+describe('warm transfer to a colleague on the web', () => {
+  it('introduce then complete: the caller ends up talking to B only, and nobody overheard the consultation', async () => {
+    const callId = await callerWithAlice('Rita');
+    expect((await measure(caller.page, 1000))[A]).toBeGreaterThan(0.8); // before: caller hears A
+
+    await startTransferToBob('Verified identity. Tried refunding but the payment is still pending.');
+    await expect.poll(() => callState(caller.page), { timeout: 10_000 }).toBe('on_hold');
+    await waitUntilSilent(caller.page, A, 10_000);
+    await bobAccepts();
+    await assertConsultationPrivate();
+    await expect.poll(() => alice.page.getByTestId('transfer-summary').textContent()).toMatch(/66120/);
+
+    // Introduce: a short three-way moment where all three hear each other.
+    await alice.page.getByTestId('transfer-introduce').click();
+    await waitUntilHears(caller.page, A, 15_000);
+    await waitUntilHears(caller.page, B, 15_000);
+    await waitUntilHears(bob.page, CALLER, 15_000);
+    const three = await measure(caller.page, 1500);
+    expect(three[A]).toBeGreaterThan(0.5);
+    expect(three[B]).toBeGreaterThan(0.5);
+
+    // A leaves with one click: the caller hears B and not A; A is out of the room.
+    await alice.page.getByTestId('leave-call').click();
+    await waitUntilSilent(caller.page, A, 10_000);
+    const after = await measure(caller.page, 1500);
+    expect(after[B]).toBeGreaterThan(0.8);
+    expect(after[A]).toBe(0);
+    expect((await measure(bob.page, 1000))[CALLER]).toBeGreaterThan(0.8);
+    await expect.poll(() => connected(alice.page), { timeout: 10_000 }).not.toBe('true');
+
+    const api = client(stack.baseUrl, await stack.login('bob'));
+    const view = (await api('GET', `/api/calls/${callId}`)).body;
+    expect(view).toMatchObject({ state: 'active', agentId: stack.agents.bob.id });
+    const types = view.timeline.map((e: { type: string }) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['transfer_requested', 'summary_ready', 'transfer_accepted', 'transfer_introducing', 'transfer_completed']));
+    await endCall(callId);
+  });
+
+  it('cancel: the caller is back with A and B is gone', async () => {
+    const callId = await callerWithAlice('Sam');
+    await startTransferToBob('Caller wants a manager.');
+    await bobAccepts();
+    await assertConsultationPrivate(1500);
+    await alice.page.getByTestId('transfer-cancel').click();
+    await waitUntilHears(caller.page, A, 15_000);
+    await waitUntilHears(alice.page, CALLER, 15_000);
+    await waitUntilSilent(caller.page, B, 10_000);
+    const back = await measure(caller.page, 1500);
+    expect(back[A]).toBeGreaterThan(0.8);
+    expect(back[B]).toBe(0);
+    await expect.poll(() => connected(bob.page), { timeout: 10_000 }).not.toBe('true');
+    await expect.poll(() => alice.page.getByTestId('transfer-outcome').first().getAttribute('data-outcome'), { timeout: 10_000 }).toBe('cancelled');
+    await endCall(callId);
+  });
+
+  it('decline: the caller is back with A, off hold, and A is told why', async () => {
+    const callId = await callerWithAlice('Tia');
+    await startTransferToBob('');
+    await waitUntilSilent(caller.page, A, 10_000);
+    await expect.poll(() => bob.page.getByTestId('incoming-transfer').getAttribute('data-state'), { timeout: 10_000 }).toBe('ringing');
+    await bob.page.getByTestId('incoming-decline').click();
+    await waitUntilHears(caller.page, A, 15_000);
+    await waitUntilHears(alice.page, CALLER, 15_000);
+    expect(await presentBlocks(caller.page, B, Date.now() - 1000)).toBe(0);
+    await expect.poll(() => alice.page.getByTestId('transfer-outcome').first().getAttribute('data-outcome'), { timeout: 10_000 }).toBe('declined');
+    await endCall(callId);
+  });
+
+  it('no answer: after the ring timeout the caller is back with A', async () => {
+    const callId = await callerWithAlice('Uma');
+    await startTransferToBob('Ring and wait');
+    await waitUntilSilent(caller.page, A, 10_000);
+    await waitUntilHears(caller.page, A, (RING_TIMEOUT_S + 10) * 1000);
+    await waitUntilHears(alice.page, CALLER, 15_000);
+    await expect.poll(() => alice.page.getByTestId('transfer-outcome').first().getAttribute('data-outcome'), { timeout: 10_000 }).toBe('timed_out');
+    const api = client(stack.baseUrl, await stack.login('alice'));
+    const view = (await api('GET', `/api/calls/${callId}`)).body;
+    expect(view).toMatchObject({ state: 'active', agentId: stack.agents.alice.id });
+    expect(view.timeline.map((e: { type: string }) => e.type)).toContain('transfer_timed_out');
+    await endCall(callId);
+  });
+});
