@@ -116,6 +116,24 @@ describe('warm transfer to a colleague on the web', () => {
     await endCall(callId);
   });
 
+  it('complete: one click hands the caller to B; A is disconnected and the caller never hears A again', async () => {
+    const callId = await callerWithAlice('Vic');
+    await startTransferToBob('Straight handover.');
+    await bobAccepts();
+    await assertConsultationPrivate(1500);
+    const done = Date.now();
+    await alice.page.getByTestId('transfer-complete').click();
+    await waitUntilHears(caller.page, B, 15_000);
+    await waitUntilHears(bob.page, CALLER, 15_000);
+    expect(await presentBlocks(caller.page, A, done), 'caller heard A after completion').toBe(0);
+    const after = await measure(caller.page, 1500);
+    expect(after[B]).toBeGreaterThan(0.8);
+    expect(after[A]).toBe(0);
+    await expect.poll(() => connected(alice.page), { timeout: 10_000 }).not.toBe('true');
+    await expect.poll(() => alice.page.getByTestId('current-call').count(), { timeout: 10_000 }).toBe(0);
+    await endCall(callId);
+  });
+
   it('cancel: the caller is back with A and B is gone', async () => {
     const callId = await callerWithAlice('Sam');
     await startTransferToBob('Caller wants a manager.');

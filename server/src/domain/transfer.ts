@@ -87,7 +87,8 @@ export function decideTransfer(t: TransferSnapshot, event: TransferEvent): Trans
       if (t.state === 'consulting') {
         return event.introduce
           ? go(t, 'introducing', [toB(t)])
-          : go(t, 'completed', [toB(t), { type: 'remove_agent', agentId: t.fromAgentId }]);
+          : // A leaves before the caller is let back in, so the caller never hears A again.
+            go(t, 'completed', [{ type: 'remove_agent', agentId: t.fromAgentId }, toB(t)]);
       }
       if (t.state === 'introducing') {
         return event.introduce ? same(t) : go(t, 'completed', [{ type: 'remove_agent', agentId: t.fromAgentId }]);

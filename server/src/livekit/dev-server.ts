@@ -5,8 +5,8 @@
  * - Every port is picked free at start (signal/HTTP, RTC TCP, RTC UDP), so tests never
  *   collide with a developer's instance on 7880 or with each other.
  * - Media is advertised on 127.0.0.1 only: `rtc.node_ip: 127.0.0.1` (NAT 1:1 rewrite of
- *   every host candidate), `use_external_ip: false`, `rtc.ips.includes: [127.0.0.1/32]`
- *   (the UDP mux binds 127.0.0.1 only), `enable_loopback_candidate: true`, and
+ *   every host candidate), `use_external_ip: false`, `rtc.interfaces.includes: [lo]`
+ *   (the UDP mux binds loopback only), `enable_loopback_candidate: true`, and
  *   `stun_servers` pointed at our own loopback UDP port so that clients are never handed
  *   Google's default STUN servers (the server adds them when none are configured).
  *   The only socket not bound to loopback is the RTC TCP listener: 1.13.5 always listens
@@ -28,7 +28,7 @@ import { createSocket } from 'node:dgram';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface DevLivekitOptions {
@@ -152,7 +152,16 @@ async function freeUdpPort(): Promise<number> {
   throw new Error('could not find a free UDP port on 127.0.0.1');
 }
 
+/** Name of the IPv4 loopback interface ("lo" on Linux, "lo0" on macOS). */
+export function loopbackInterfaceName(): string {
+  for (const [name, addrs] of Object.entries(networkInterfaces())) {
+    if (addrs?.some((a) => a.internal && a.address === '127.0.0.1')) return name;
+  }
+  return process.platform === 'linux' ? 'lo' : 'lo0';
+}
+
 export interface DevLivekitConfigInput {
+  loopbackInterface?: string;
   apiKey: string;
   apiSecret: string;
   ports: DevLivekitPorts;
@@ -178,9 +187,13 @@ export function buildDevLivekitYaml(c: DevLivekitConfigInput): string {
     `  node_ip: 127.0.0.1`,
     `  use_external_ip: false`,
     `  enable_loopback_candidate: true`,
-    `  ips:`,
+    // Interface filter, not `ips.includes: [127.0.0.1/32]`: pion applies an IP filter to
+    // the remote side as well, so UDP ICE with clients whose host candidates are not
+    // loopback (Chromium without --allow-loopback-in-peer-connection, rtc-node) never
+    // succeeds and everything silently falls back to ICE/TCP (measured, 1.13.5).
+    `  interfaces:`,
     `    includes:`,
-    `      - 127.0.0.1/32`,
+    `      - ${q(c.loopbackInterface ?? loopbackInterfaceName())}`,
     // A dead loopback port: never Google's default STUN, and not our own UDP mux
     // (STUN to the mux left every UDP pair in-progress in Chromium, so ICE fell back to TCP).
     `  stun_servers:`,

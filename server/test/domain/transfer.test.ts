@@ -45,7 +45,7 @@ describe('transfer state machine', () => {
   it('completing hands the caller to B and removes A', () => {
     const d = decideTransfer(t('consulting'), { type: 'complete', agentId: A, introduce: false });
     expect(d).toMatchObject({ ok: true, next: { state: 'completed' } });
-    expect(d.ok && d.effects).toEqual([toB, { type: 'remove_agent', agentId: A }]);
+    expect(d.ok && d.effects).toEqual([{ type: 'remove_agent', agentId: A }, toB]); // A out before the caller is back
   });
 
   it('introduce first makes it three-way; completing again then removes A', () => {
