@@ -17,7 +17,6 @@ export default defineConfig({
           include: ['server/test/api/**/*.test.ts', 'server/test/store/**/*.test.ts', 'server/test/livekit/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          maxWorkers: 2,
         },
       },
       {

@@ -7,7 +7,7 @@
  * - Media is advertised on 127.0.0.1 only: `rtc.node_ip: 127.0.0.1` (NAT 1:1 rewrite of
  *   every host candidate), `use_external_ip: false`, `rtc.interfaces.includes: [lo]`
  *   (the UDP mux binds loopback only), `enable_loopback_candidate: true`, and
- *   `stun_servers` pointed at our own loopback UDP port so that clients are never handed
+ *   `stun_servers: [127.0.0.1:9]` (a dead loopback port) so that clients are never handed
  *   Google's default STUN servers (the server adds them when none are configured).
  *   The only socket not bound to loopback is the RTC TCP listener: 1.13.5 always listens
  *   on `:tcp_port` (all interfaces). Pass `rtcTcp: false` to disable ICE/TCP entirely.
@@ -420,9 +420,15 @@ export async function startDevLivekit(opts: DevLivekitOptions): Promise<DevLivek
     };
 
     let stopped: Promise<void> | undefined;
+    let readyAt = 0;
     const stopServer = (o: { graceful?: boolean; graceMs?: number } = {}): Promise<void> => {
       stopped ??= (async () => {
         const graceMs = o.graceMs ?? 5000;
+        // livekit-server 1.13.5 marks itself running 100 ms after it starts serving HTTP;
+        // a SIGTERM before that is swallowed (Stop() returns early) and the process then
+        // ignores further signals until SIGKILL. Measured: stop right after ready = 5 s hang.
+        const sinceReady = Date.now() - readyAt;
+        if (readyAt && sinceReady < 250) await sleep(250 - sinceReady);
         if (!exited(child)) {
           // SIGUSR2 = graceful (one SIGTERM), SIGTERM = forced (two SIGTERMs).
           child.kill(o.graceful ? 'SIGUSR2' : 'SIGTERM');
@@ -462,6 +468,7 @@ export async function startDevLivekit(opts: DevLivekitOptions): Promise<DevLivek
       await sleep(50);
     }
     if (ready) {
+      readyAt = Date.now();
       log(`livekit-server ready on ws://127.0.0.1:${ports.http} in ${Date.now() - started} ms`);
       return {
         url: `ws://127.0.0.1:${ports.http}`,
