@@ -35,3 +35,17 @@ export function ensureWebBuild() {
   say('building the web app…');
   run('npm', ['run', 'build', '-w', 'web', '--silent']);
 }
+
+/** The tests and benchmarks need a Postgres where they may CREATE DATABASE. */
+export async function ensurePostgres() {
+  const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const { default: pg } = await import('pg'); // after npm install
+  try {
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+    await c.connect();
+    await c.end();
+  } catch (err) {
+    console.error(`Postgres is not reachable at ${url} (${err.message}); set TEST_DATABASE_URL to a server where the user may CREATE DATABASE.`);
+    process.exit(1);
+  }
+}

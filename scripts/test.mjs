@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, ensureNodeModules, ensureWebBuild } from './prepare.mjs';
+import { ROOT, ensureNodeModules, ensurePostgres, ensureWebBuild } from './prepare.mjs';
 
 ensureNodeModules();
 ensureWebBuild();
@@ -17,16 +17,7 @@ if (!fs.existsSync(chromium)) {
   console.error(`Chromium not found at ${chromium}: install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH.`);
   process.exit(1);
 }
-const pgUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const { default: pg } = await import('pg'); // after npm install
-try {
-  const c = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 3000 });
-  await c.connect();
-  await c.end();
-} catch (err) {
-  console.error(`Postgres is not reachable at ${pgUrl} (${err.message}); set TEST_DATABASE_URL to a server where the user may CREATE DATABASE.`);
-  process.exit(1);
-}
+await ensurePostgres();
 
 const extra = process.argv.slice(2);
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warmline-results-'));

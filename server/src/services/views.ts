@@ -1,7 +1,7 @@
 // Read models the API returns: a call with its timeline and open transfer, a
 // transfer with the names a console shows. Reads only, no locks.
 import { notFound } from '../errors.js';
-import { getAgentPresence, listAgentPresence, type AgentPresence } from '../store/agents-repo.js';
+import { agentNames, getAgentPresence, type AgentPresence } from '../store/agents-repo.js';
 import * as calls from '../store/calls-repo.js';
 import type { CallRecord } from '../store/calls-repo.js';
 import type { Queryable } from '../store/db.js';
@@ -10,12 +10,8 @@ import type { TransferRecord } from '../store/transfers-repo.js';
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 
-async function agentNames(q: Queryable): Promise<Map<string, string>> {
-  return new Map((await listAgentPresence(q)).map((a) => [a.id, a.name]));
-}
-
 export async function transferView(q: Queryable, t: TransferRecord, names?: Map<string, string>, call?: CallRecord) {
-  const n = names ?? (await agentNames(q));
+  const n = names ?? (await agentNames(q, [t.fromAgentId, t.targetAgentId]));
   const c = call ?? (await calls.getCall(q, t.callId));
   return {
     id: t.id,
@@ -42,8 +38,8 @@ export async function transferView(q: Queryable, t: TransferRecord, names?: Map<
 export type TransferView = Awaited<ReturnType<typeof transferView>>;
 
 export async function callView(q: Queryable, call: CallRecord, opts: { timeline?: boolean } = {}) {
-  const names = await agentNames(q);
   const open = await transfers.openTransferForCall(q, call.id);
+  const names = await agentNames(q, [call.agentId, open?.fromAgentId, open?.targetAgentId]);
   const timeline = opts.timeline === false ? [] : await calls.listCallEvents(q, call.id);
   return {
     id: call.id,
@@ -83,7 +79,7 @@ export async function agentHome(q: Queryable, agentId: string) {
   const me = (await getAgentPresence(q, agentId)) as AgentPresence;
   const live = await calls.liveCallForAgent(q, agentId);
   const open = await transfers.openTransfersForAgent(q, agentId);
-  const names = await agentNames(q);
+  const names = await agentNames(q, open.flatMap((t) => [t.fromAgentId, t.targetAgentId]));
   const views = await Promise.all(open.map((t) => transferView(q, t, names)));
   return {
     agent: me,

@@ -64,3 +64,11 @@ export async function countAgents(q: Queryable): Promise<number> {
   const rows = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM agents');
   return rows[0]?.n ?? 0;
 }
+
+/** Names of just these agents (views need names, not everyone's presence). */
+export async function agentNames(q: Queryable, ids: (string | null | undefined)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((x): x is string => !!x))];
+  if (wanted.length === 0) return new Map();
+  const rows = await q.query<{ id: string; name: string }>('SELECT id, name FROM agents WHERE id = ANY($1)', [wanted]);
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
