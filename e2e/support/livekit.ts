@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccessToken, RoomServiceClient, type VideoGrant } from 'livekit-server-sdk';
 import { startDevLivekit, type DevLivekit, type DevLivekitOptions } from '../../server/src/livekit/dev-server.js';
+import { findOrInstallLivekit } from '../../scripts/ensure-livekit.mjs';
 
 export interface TestLivekit extends DevLivekit {
   rooms: RoomServiceClient;
@@ -19,18 +20,9 @@ export interface TestLivekit extends DevLivekit {
   token(identity: string, room: string, grant?: Partial<VideoGrant>, ttlSeconds?: number): Promise<string>;
 }
 
-/** The livekit-server binary: $LIVEKIT_SERVER_BIN, else scripts/ensure-livekit.mjs lookup (no install). */
+/** The livekit-server binary, found as `npm test` finds it (no install here). */
 export async function livekitBinary(): Promise<string> {
-  if (process.env.LIVEKIT_SERVER_BIN) return process.env.LIVEKIT_SERVER_BIN;
-  try {
-    const script = '../../scripts/ensure-livekit.mjs'; // plain .mjs, no type declarations
-    const mod = (await import(script)) as {
-      findOrInstallLivekit(o: { install: boolean; log?: (m: string) => void }): Promise<string>;
-    };
-    return await mod.findOrInstallLivekit({ install: false, log: () => {} });
-  } catch {
-    return '/root/go/bin/server';
-  }
+  return findOrInstallLivekit({ install: false, log: () => {} });
 }
 
 export async function startTestLivekit(opts: Partial<DevLivekitOptions> = {}): Promise<TestLivekit> {

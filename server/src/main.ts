@@ -9,7 +9,6 @@ import { DEMO_PASSWORD, seedDemoAgents } from './store/agents-admin.js';
 import { openDb } from './store/db.js';
 import { migrate } from './store/migrate.js';
 import { describeSummaryConfig } from './summary/index.js';
-// @ts-expect-error plain ESM helper shared with the start script, no types
 import { findOrInstallLivekit } from '../../scripts/ensure-livekit.mjs';
 
 let config;

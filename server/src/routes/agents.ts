@@ -5,7 +5,7 @@ import { CallView, errors } from '../http/schemas.js';
 import { AGENT_SECURITY } from '../http/schemas.js';
 import type { Deps } from '../services/deps.js';
 import { agentHome, callView } from '../services/views.js';
-import { listAgentPresence, setAgentStatus } from '../store/agents-repo.js';
+import { getAgentPresence, listAgentPresence, setAgentStatus } from '../store/agents-repo.js';
 import { listQueue } from '../store/calls-repo.js';
 
 const Status = Type.Object({ status: Type.Union([Type.Literal('available'), Type.Literal('away')]) }, { additionalProperties: false });
@@ -40,7 +40,7 @@ export async function agentRoutes(app: FastifyInstance, deps: Deps) {
       const me = agentOf(req);
       await setAgentStatus(deps.db, me.agentId, req.body.status);
       await deps.bus.publish({ type: 'agents' });
-      const presence = (await listAgentPresence(deps.db)).find((a) => a.id === me.agentId)!;
+      const presence = (await getAgentPresence(deps.db, me.agentId))!;
       return { id: presence.id, name: presence.name, status: presence.status };
     },
   );

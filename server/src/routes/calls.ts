@@ -65,8 +65,8 @@ export async function callRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (req) => {
       const agent = await loadAgent(deps, req);
-      await callService.authorizeCallRead(deps, req.params.id, req.headers['x-caller-key'], agent?.agentId ?? null);
-      return getCallView(deps.db, req.params.id);
+      const call = await callService.authorizeCallRead(deps, req.params.id, req.headers['x-caller-key'], agent?.agentId ?? null);
+      return callView(deps.db, call);
     },
   );
 

@@ -5,7 +5,7 @@ import { IdParams, JoinInfo, TransferView, errors } from '../http/schemas.js';
 import { AGENT_SECURITY } from '../http/schemas.js';
 import type { Deps } from '../services/deps.js';
 import * as transferService from '../services/transfers.js';
-import { getTransferView } from '../services/views.js';
+import { getTransferView, transferView } from '../services/views.js';
 
 const NewTransfer = Type.Object(
   {
@@ -59,8 +59,8 @@ export async function transferRoutes(app: FastifyInstance, deps: Deps) {
       path,
       { ...agentOnly, schema: { tags, summary, security, params: IdParams, ...(body ? { body } : {}), response: { 200: TransferView, ...errors(400, 401, 403, 404, 409) } } },
       async (req) => {
-        await transferService.runTransferEvent(deps, req.params.id, event(agentOf(req).agentId, req.body ?? null));
-        return getTransferView(deps.db, req.params.id);
+        const t = await transferService.runTransferEvent(deps, req.params.id, event(agentOf(req).agentId, req.body ?? null));
+        return transferView(deps.db, t);
       },
     );
 

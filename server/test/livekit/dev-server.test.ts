@@ -22,33 +22,15 @@ import {
 } from '@livekit/rtc-node';
 import { AccessToken, WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
 import { startDevLivekit, type DevLivekit } from '../../src/livekit/dev-server.js';
+import { findOrInstallLivekit } from '../../../scripts/ensure-livekit.mjs';
+import { toneDetector } from '../support/goertzel.js';
 
-// Plain .mjs without type declarations: a computed specifier keeps TypeScript out of it.
-const ensureSpecifier = new URL('../../../scripts/ensure-livekit.mjs', import.meta.url).href;
-const { findOrInstallLivekit } = (await import(ensureSpecifier)) as {
-  findOrInstallLivekit(o: { log?: (m: string) => void }): Promise<string>;
-};
 
 const SR = 48_000;
 const FRAME = 480; // 10 ms
 const AMP = 8000;
 
-/** Amplitude of frequency f in x (Hann-windowed Goertzel), same unit as the samples. */
-function goertzel(x: Int16Array, f: number): number {
-  const k = (2 * Math.PI * f) / SR;
-  const c = 2 * Math.cos(k);
-  let s1 = 0;
-  let s2 = 0;
-  let wsum = 0;
-  for (let i = 0; i < x.length; i++) {
-    const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (x.length - 1));
-    wsum += w;
-    const s0 = w * (x[i] ?? 0) + c * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-  }
-  return (2 * Math.sqrt(Math.max(0, s1 * s1 + s2 * s2 - c * s1 * s2))) / wsum;
-}
+const detect = toneDetector({ sampleRate: SR, targets: [440, 880] });
 
 interface Heard {
   frames: number;
@@ -100,9 +82,8 @@ class TonePeer {
   private async listen(track: RemoteTrack): Promise<void> {
     for await (const frame of new AudioStream(track, { sampleRate: SR, numChannels: 1 })) {
       this.heard.frames++;
-      for (const f of [440, 880]) {
-        if (goertzel(frame.data, f) > AMP / 5) this.heard.tone[f] = (this.heard.tone[f] ?? 0) + 1;
-      }
+      const f = detect(frame.data).tone;
+      if (f !== null) this.heard.tone[f] = (this.heard.tone[f] ?? 0) + 1;
     }
   }
 

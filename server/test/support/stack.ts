@@ -14,7 +14,6 @@ import { createLivekitMedia } from '../../src/livekit/media.js';
 import { createAgent } from '../../src/store/agents-admin.js';
 import { openDb } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
-// @ts-expect-error plain ESM helper shared with the start script
 import { findOrInstallLivekit } from '../../../scripts/ensure-livekit.mjs';
 
 export const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
