@@ -7,6 +7,7 @@ import type { CallView, Presence, TransferView } from '../shared/types';
 import { isOpenTransfer } from '../shared/types';
 import { useNow } from '../shared/useNow';
 import { NotesEditor } from './NotesEditor';
+import { MuteButton } from './MuteButton';
 import { ParticipantsStrip } from './ParticipantsStrip';
 import { Timeline } from './Timeline';
 import { TransferPanel } from './TransferPanel';
@@ -109,15 +110,7 @@ export function CallCard(p: Props) {
       )}
 
       <div className="controls">
-        <button
-          data-testid="mute-button"
-          className={`btn ${room.muted ? 'btn-warn' : 'btn-secondary'}`}
-          aria-pressed={room.muted}
-          onClick={() => callRoom.setMuted(!room.muted)}
-          disabled={!connected}
-        >
-          <Icon name={room.muted ? 'micOff' : 'mic'} /> {room.muted ? 'Unmute' : 'Mute'}
-        </button>
+        <MuteButton connected={connected} />
         {owner && (
           <button
             data-testid="hold-button"

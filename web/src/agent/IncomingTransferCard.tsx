@@ -5,6 +5,7 @@ import { formatDuration, msSince } from '../shared/format';
 import { callRoom, useCallRoom } from '../shared/livekit';
 import type { TransferView } from '../shared/types';
 import { useNow } from '../shared/useNow';
+import { MuteButton } from './MuteButton';
 import { ParticipantsStrip } from './ParticipantsStrip';
 import { SummaryBlock } from './SummaryBlock';
 import type { Actions } from './useActions';
@@ -142,15 +143,7 @@ export function IncomingTransferCard({ transfer: t, actions, canAccept, onAccept
       )}
       <SummaryBlock summary={t.summary} testId="incoming-summary" />
       <div className="controls">
-        <button
-          data-testid="mute-button"
-          className={`btn ${room.muted ? 'btn-warn' : 'btn-secondary'}`}
-          aria-pressed={room.muted}
-          onClick={() => callRoom.setMuted(!room.muted)}
-          disabled={!connected}
-        >
-          <Icon name={room.muted ? 'micOff' : 'mic'} /> {room.muted ? 'Unmute' : 'Mute'}
-        </button>
+        <MuteButton connected={connected} />
       </div>
     </article>
   );
