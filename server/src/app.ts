@@ -23,7 +23,8 @@ import { healthRoutes } from './routes/health.js';
 import { livekitWebhookRoutes } from './routes/livekit-webhook.js';
 import { transferRoutes } from './routes/transfers.js';
 import type { Deps } from './services/deps.js';
-import { timeOutOverdueTransfers } from './services/transfers.js';
+import { startBackground } from './services/background.js';
+import { createMediaSync } from './services/media-sync.js';
 import type { Db } from './store/db.js';
 import { createSummaryService } from './summary/index.js';
 
@@ -34,7 +35,7 @@ export interface AppParts {
   db: Db;
   media: MediaControl;
   livekitKeys: { apiKey: string; apiSecret: string };
-  /** Transfers time out by a sweeper; tests may turn it off to drive time themselves. */
+  /** Background loop period (ring timeouts, grace periods, reconcile); 0 turns it off in tests that drive time. */
   sweepIntervalMs?: number;
 }
 
@@ -56,6 +57,7 @@ export async function buildApp(parts: AppParts): Promise<{ app: FastifyInstance;
     config,
     db,
     media,
+    mediaSync: createMediaSync({ db, media, log, timeoutMs: config.media.timeoutMs }),
     bus,
     summary: createSummaryService(config.summary, log),
     secrets: secretHasher(config.sessionSecret),
@@ -99,13 +101,8 @@ export async function buildApp(parts: AppParts): Promise<{ app: FastifyInstance;
     app.get('/', { schema: { hide: true } }, async () => ({ message: 'Web app not built: run `npm run build`.' }));
   }
 
-  const interval = parts.sweepIntervalMs ?? 1000;
-  if (interval > 0) {
-    const timer = setInterval(() => {
-      timeOutOverdueTransfers(deps).catch((err) => log.warn({ err }, 'transfer sweeper'));
-    }, interval);
-    app.addHook('onClose', async () => clearInterval(timer));
-  }
+  const stopBackground = startBackground(deps, { tickMs: parts.sweepIntervalMs ?? 1000 });
+  app.addHook('onClose', async () => stopBackground());
   app.addHook('onClose', async () => bus.close());
   return { app, deps };
 }

@@ -2,6 +2,7 @@
 // Clients get the code and a human sentence, never a stack.
 export type ErrorCode =
   | 'validation_failed'
+  | 'bad_request'
   | 'unauthorized'
   | 'invalid_credentials'
   | 'forbidden'
@@ -13,12 +14,15 @@ export type ErrorCode =
   | 'call_conflict'
   | 'transfer_conflict'
   | 'target_unavailable'
+  | 'in_use_elsewhere'
   | 'invalid_target'
   | 'rate_limited'
-  | 'media_unavailable';
+  | 'media_unavailable'
+  | 'internal_error';
 
 const STATUS: Record<ErrorCode, number> = {
   validation_failed: 400,
+  bad_request: 400,
   invalid_target: 400,
   unauthorized: 401,
   invalid_credentials: 401,
@@ -31,8 +35,10 @@ const STATUS: Record<ErrorCode, number> = {
   call_conflict: 409,
   transfer_conflict: 409,
   target_unavailable: 409,
+  in_use_elsewhere: 409,
   rate_limited: 429,
-  media_unavailable: 502,
+  media_unavailable: 503,
+  internal_error: 500,
 };
 
 export class AppError extends Error {

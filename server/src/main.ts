@@ -52,7 +52,12 @@ if (!livekit) {
 const { app } = await buildApp({
   config,
   db,
-  media: createLivekitMedia(livekit),
+  media: createLivekitMedia({
+    ...livekit,
+    timeoutMs: config.media.timeoutMs,
+    tokenTtlS: config.media.tokenTtlS,
+    departureTimeoutS: config.media.reconnectGraceS + 30, // an empty room outlives every grace period
+  }),
   livekitKeys: { apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
 });
 await app.listen({ host: config.host, port: config.port });

@@ -6,7 +6,7 @@
 //      └──── agent_left ──┴────────────────────────────┘
 //   any live state ──hangup/caller_left──▶ ended
 export type CallState = 'waiting' | 'active' | 'on_hold' | 'ended';
-export type EndReason = 'caller_hangup' | 'agent_hangup' | 'caller_left' | 'abandoned';
+export type EndReason = 'caller_hung_up' | 'agent_hung_up' | 'caller_left' | 'abandoned';
 
 export interface CallSnapshot {
   state: CallState;
@@ -80,7 +80,7 @@ export function decideCall(call: CallSnapshot, event: CallEvent): CallDecision {
       }
       if (call.state === 'ended') return same(call);
       const endReason: EndReason =
-        event.by.kind === 'agent' ? 'agent_hangup' : call.state === 'waiting' ? 'abandoned' : 'caller_hangup';
+        event.by.kind === 'agent' ? 'agent_hung_up' : call.state === 'waiting' ? 'abandoned' : 'caller_hung_up';
       return go({ ...call, state: 'ended', endReason }, [{ type: 'close_room' }]);
     }
     case 'caller_left': {

@@ -1,21 +1,40 @@
-// The LiveKit adapter: tokens with the least grants each role needs, and the
-// server-side permission changes that enforce hold and consultation privacy.
+// The LiveKit adapter: join tokens minted from the record's entitlement, the server-side
+// permission changes that enforce hold and consultation privacy, and LiveKit's view of a
+// room for the reconciler. Every RPC is bounded (MEDIA_TIMEOUT_MS) and every failure is
+// translated here into `media_unavailable`, so no LiveKit error type leaks past this file.
 import { AccessToken, RoomServiceClient, ServerError, TrackSource, WebhookReceiver } from 'livekit-server-sdk';
+import type { Permission } from '../domain/room-policy.js';
+import { AppError } from '../errors.js';
+
+export interface RoomParticipant {
+  identity: string;
+  sid: string;
+  permission: Permission;
+  attributes: Record<string, string>;
+}
+
+export interface TokenRequest {
+  room: string;
+  identity: string;
+  name: string;
+  permission: Permission;
+  /** Stored on the participant; the join webhook carries them back (e.g. which console tab). */
+  attributes?: Record<string, string>;
+}
 
 export interface MediaControl {
   /** URL browsers connect to. */
   readonly clientUrl: string;
   ensureRoom(room: string): Promise<void>;
-  callerToken(room: string, identity: string, name: string): Promise<string>;
-  agentToken(room: string, identity: string, name: string): Promise<string>;
-  /** held: the caller hears nothing and publishes nothing, enforced by the SFU. */
-  setCallerMedia(room: string, identity: string, mode: 'live' | 'held'): Promise<void>;
+  token(req: TokenRequest): Promise<string>;
+  setPermission(room: string, identity: string, permission: Permission): Promise<void>;
   removeParticipant(room: string, identity: string): Promise<void>;
   closeRoom(room: string): Promise<void>;
+  listParticipants(room: string): Promise<RoomParticipant[]>;
+  listRooms(): Promise<string[]>;
   ping(): Promise<void>;
 }
 
-export const TOKEN_TTL_S = 2 * 60 * 60;
 export const callerIdentity = (callId: string) => `caller:${callId}`;
 export const agentIdentity = (agentId: string) => `agent:${agentId}`;
 
@@ -27,67 +46,96 @@ export function parseIdentity(identity: string): { kind: 'caller'; callId: strin
   return null;
 }
 
-const isNotFound = (err: unknown) =>
-  err instanceof ServerError && (err.status === 404 || err.code === 'not_found');
+const isNotFound = (err: unknown) => err instanceof ServerError && (err.status === 404 || err.code === 'not_found');
 
-export function createLivekitMedia(opts: { url: string; apiKey: string; apiSecret: string }): MediaControl {
+/** LiveKit refused (4xx other than not-found) or could not be reached in time: one error for the API. */
+function translate(err: unknown, what: string): never {
+  if (err instanceof AppError) throw err;
+  const detail = err instanceof ServerError ? `${err.status} ${err.code ?? ''}`.trim() : (err as Error)?.name ?? 'error';
+  const e = new AppError('media_unavailable', `LiveKit did not ${what} (${detail}); the call record is kept and media will follow when LiveKit answers.`);
+  (e as { cause?: unknown }).cause = err;
+  throw e;
+}
+
+export interface LivekitMediaOptions {
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+  /** Upper bound for every RPC. */
+  timeoutMs?: number;
+  /** Join token lifetime; LiveKit refreshes the token of a connected participant. */
+  tokenTtlS?: number;
+  /** How long an empty room lives on after its last participant left. */
+  departureTimeoutS?: number;
+}
+
+export function createLivekitMedia(opts: LivekitMediaOptions): MediaControl {
   const httpUrl = opts.url.replace(/^ws/, 'http');
-  const rooms = new RoomServiceClient(httpUrl, opts.apiKey, opts.apiSecret, { requestTimeout: 5 });
+  const rooms = new RoomServiceClient(httpUrl, opts.apiKey, opts.apiSecret, { requestTimeout: (opts.timeoutMs ?? 2000) / 1000 });
+  const ttl = opts.tokenTtlS ?? 60;
 
-  async function token(room: string, identity: string, name: string): Promise<string> {
-    const at = new AccessToken(opts.apiKey, opts.apiSecret, { identity, name, ttl: TOKEN_TTL_S });
-    at.addGrant({
-      room,
-      roomJoin: true,
-      canPublish: true,
-      canSubscribe: true,
-      canPublishData: false,
-      canPublishSources: [TrackSource.MICROPHONE],
-      canUpdateOwnMetadata: false,
-    });
-    return at.toJwt();
+  async function run<T>(what: string, fn: () => Promise<T>, notFound?: () => T): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (notFound && isNotFound(err)) return notFound();
+      translate(err, what);
+    }
   }
 
   return {
     clientUrl: opts.url.replace(/^http/, 'ws'),
     async ensureRoom(room) {
       // Created up front so tokens never need the roomCreate grant.
-      await rooms.createRoom({ name: room, emptyTimeout: 10 * 60, departureTimeout: 20 });
+      await run('create the room', () =>
+        rooms.createRoom({ name: room, emptyTimeout: 10 * 60, departureTimeout: opts.departureTimeoutS ?? 60 }),
+      );
     },
-    callerToken: token,
-    agentToken: token,
-    async setCallerMedia(room, identity, mode) {
-      const live = mode === 'live';
-      try {
-        await rooms.updateParticipant(room, identity, {
-          permission: {
-            canPublish: live,
-            canSubscribe: live,
-            canPublishData: false,
-            canPublishSources: [TrackSource.MICROPHONE],
-          },
-        });
-      } catch (err) {
-        // Not in the room yet (or gone): the webhook re-applies the state when they join.
-        if (!isNotFound(err)) throw err;
-      }
+    async token(req) {
+      const at = new AccessToken(opts.apiKey, opts.apiSecret, { identity: req.identity, name: req.name, ttl, attributes: req.attributes });
+      at.addGrant({
+        room: req.room,
+        roomJoin: true,
+        canPublish: req.permission.canPublish,
+        canSubscribe: req.permission.canSubscribe,
+        canPublishData: false,
+        canPublishSources: [TrackSource.MICROPHONE],
+        canUpdateOwnMetadata: false,
+      });
+      return at.toJwt();
+    },
+    async setPermission(room, identity, permission) {
+      // Not in the room (yet, or any more): the join webhook applies the record when they come.
+      await run(
+        'update permissions',
+        async () => {
+          await rooms.updateParticipant(room, identity, {
+            permission: { ...permission, canPublishData: false, canPublishSources: [TrackSource.MICROPHONE] },
+          });
+        },
+        () => undefined,
+      );
     },
     async removeParticipant(room, identity) {
-      try {
-        await rooms.removeParticipant(room, identity);
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
+      await run('remove the participant', () => rooms.removeParticipant(room, identity), () => undefined);
     },
     async closeRoom(room) {
-      try {
-        await rooms.deleteRoom(room);
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
+      await run('close the room', () => rooms.deleteRoom(room), () => undefined);
+    },
+    async listParticipants(room) {
+      const list = await run('list participants', () => rooms.listParticipants(room), () => []);
+      return list.map((p) => ({
+        identity: p.identity,
+        sid: p.sid,
+        permission: { canPublish: p.permission?.canPublish ?? false, canSubscribe: p.permission?.canSubscribe ?? false },
+        attributes: { ...(p.attributes ?? {}) },
+      }));
+    },
+    async listRooms() {
+      return (await run('list rooms', () => rooms.listRooms())).map((r) => r.name);
     },
     async ping() {
-      await rooms.listRooms(['warmline-health-probe']);
+      await run('answer', () => rooms.listRooms(['warmline-health-probe']));
     },
   };
 }

@@ -18,9 +18,12 @@ const NewCall = Type.Object(
 const Hold = Type.Object({ hold: Type.Boolean() }, { additionalProperties: false });
 const Notes = Type.Object({ notes: Type.String({ maxLength: 5000 }) }, { additionalProperties: false });
 const CallerKey = Type.Object({ 'x-caller-key': Type.Optional(Type.String({ maxLength: 200 })) });
+/** Which console tab asks: one tab of an agent holds a call's audio at a time. */
+const ConsoleTab = Type.Object({ 'x-console-tab': Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })) });
+const Join = Type.Union([Type.Object({ takeOver: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), Type.Null()]);
 
 export async function callRoutes(app: FastifyInstance, deps: Deps) {
-  const agentOnly = { preHandler: requireAgent(deps) };
+  const agentOnly = { onRequest: requireAgent(deps) }; // session before body: 401, never a schema 400
   const security = AGENT_SECURITY;
 
   app.post<{ Body: Static<typeof NewCall> }>(
@@ -32,7 +35,7 @@ export async function callRoutes(app: FastifyInstance, deps: Deps) {
         body: NewCall,
         response: {
           201: Type.Object({ id: Type.String(), room: Type.String(), token: Type.String(), livekitUrl: Type.String(), callerKey: Type.String() }),
-          ...errors(400, 429),
+          ...errors(400, 429, 503),
         },
       },
       config: { rateLimit: { max: deps.config.rateLimitPerMinute, timeWindow: '1 minute' } },
@@ -70,15 +73,37 @@ export async function callRoutes(app: FastifyInstance, deps: Deps) {
     },
   );
 
-  app.post<{ Params: IdParams }>(
+  app.post<{ Params: IdParams; Headers: Static<typeof ConsoleTab> }>(
     '/api/calls/:id/accept',
-    { ...agentOnly, schema: { tags: ['calls'], summary: 'Accept a waiting call (exactly one agent wins)', security, params: IdParams, response: { 200: JoinInfo, ...errors(401, 404, 409) } } },
-    async (req) => callService.acceptCall(deps, agentOf(req), req.params.id),
+    { ...agentOnly, schema: { tags: ['calls'], summary: 'Accept a waiting call (exactly one agent wins)', security, params: IdParams, headers: ConsoleTab, response: { 200: JoinInfo, ...errors(401, 404, 409, 503) } } },
+    async (req) => callService.acceptCall(deps, agentOf(req), req.params.id, req.headers['x-console-tab']),
+  );
+
+  app.post<{ Params: IdParams; Headers: Static<typeof CallerKey> & Static<typeof ConsoleTab>; Body: Static<typeof Join> }>(
+    '/api/calls/:id/join',
+    {
+      schema: {
+        tags: ['calls', 'caller'],
+        summary:
+          'A fresh join token after a reload or a lost connection (the caller with X-Caller-Key, or an agent on the call). ' +
+          'Tokens are short-lived and carry what the record allows now. An agent whose audio is held by another console tab gets 409 in_use_elsewhere unless takeOver.',
+        params: IdParams,
+        headers: Type.Intersect([CallerKey, ConsoleTab]),
+        body: Type.Optional(Join),
+        response: { 200: JoinInfo, ...errors(400, 401, 403, 404, 409, 503) },
+      },
+    },
+    async (req) => {
+      const agent = await loadAgent(deps, req);
+      const call = await callService.authorizeCallRead(deps, req.params.id, agent ? undefined : req.headers['x-caller-key'], agent?.agentId ?? null);
+      if (!agent) return callService.callerRejoin(deps, call);
+      return callService.agentRejoin(deps, agent, call.id, { tabId: req.headers['x-console-tab'], takeOver: req.body?.takeOver === true });
+    },
   );
 
   app.post<{ Params: IdParams; Body: Static<typeof Hold> }>(
     '/api/calls/:id/hold',
-    { ...agentOnly, schema: { tags: ['calls'], summary: 'Hold or resume the caller (enforced by LiveKit permissions)', security, params: IdParams, body: Hold, response: { 200: CallView, ...errors(400, 401, 403, 404, 409) } } },
+    { ...agentOnly, schema: { tags: ['calls'], summary: 'Hold or resume the caller (enforced by LiveKit permissions)', security, params: IdParams, body: Hold, response: { 200: CallView, ...errors(400, 401, 403, 404, 409, 503) } } },
     async (req) => {
       await callService.holdCall(deps, agentOf(req).agentId, req.params.id, req.body.hold);
       return getCallView(deps.db, req.params.id);

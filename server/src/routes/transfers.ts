@@ -23,7 +23,7 @@ const Complete = Type.Union([
 ]);
 
 export async function transferRoutes(app: FastifyInstance, deps: Deps) {
-  const agentOnly = { preHandler: requireAgent(deps) };
+  const agentOnly = { onRequest: requireAgent(deps) }; // session before body: 401, never a schema 400
   const security = AGENT_SECURITY;
   const tags = ['transfers'];
 
@@ -31,7 +31,7 @@ export async function transferRoutes(app: FastifyInstance, deps: Deps) {
     '/api/calls/:id/transfers',
     {
       ...agentOnly,
-      schema: { tags, summary: 'Start a warm transfer: holds the caller, rings the target with a summary', security, params: IdParams, body: NewTransfer, response: { 201: TransferView, ...errors(400, 401, 403, 404, 409) } },
+      schema: { tags, summary: 'Start a warm transfer: holds the caller, rings the target with a summary', security, params: IdParams, body: NewTransfer, response: { 201: TransferView, ...errors(400, 401, 403, 404, 409, 503) } },
     },
     async (req, reply) => {
       const id = await transferService.startTransfer(deps, agentOf(req), req.params.id, {
@@ -48,16 +48,26 @@ export async function transferRoutes(app: FastifyInstance, deps: Deps) {
     async (req) => getTransferView(deps.db, req.params.id),
   );
 
-  app.post<{ Params: IdParams }>(
+  app.post<{ Params: IdParams; Headers: { 'x-console-tab'?: string } }>(
     '/api/transfers/:id/accept',
-    { ...agentOnly, schema: { tags, summary: 'Target agent accepts: returns the token to join the consultation', security, params: IdParams, response: { 200: JoinInfo, ...errors(401, 403, 404, 409) } } },
-    async (req) => transferService.acceptTransfer(deps, agentOf(req), req.params.id),
+    {
+      ...agentOnly,
+      schema: {
+        tags,
+        summary: 'Target agent accepts: returns the token to join the consultation',
+        security,
+        params: IdParams,
+        headers: Type.Object({ 'x-console-tab': Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })) }),
+        response: { 200: JoinInfo, ...errors(401, 403, 404, 409, 503) },
+      },
+    },
+    async (req) => transferService.acceptTransfer(deps, agentOf(req), req.params.id, req.headers['x-console-tab']),
   );
 
   const simple = (path: string, summary: string, event: (agentId: string, body: Static<typeof Complete>) => Parameters<typeof transferService.runTransferEvent>[2], body?: typeof Complete) =>
     app.post<{ Params: IdParams; Body: Static<typeof Complete> }>(
       path,
-      { ...agentOnly, schema: { tags, summary, security, params: IdParams, ...(body ? { body } : {}), response: { 200: TransferView, ...errors(400, 401, 403, 404, 409) } } },
+      { ...agentOnly, schema: { tags, summary, security, params: IdParams, ...(body ? { body } : {}), response: { 200: TransferView, ...errors(400, 401, 403, 404, 409, 503) } } },
       async (req) => {
         const t = await transferService.runTransferEvent(deps, req.params.id, event(agentOf(req).agentId, req.body ?? null));
         return transferView(deps.db, t);

@@ -1,14 +1,14 @@
-// The one place where domain decisions become stored state and media changes.
-// Callers hold the call row lock (and the transfer row lock) inside a transaction;
-// media effects run before the write, so a LiveKit failure rolls the change back.
+// The one place where domain decisions become stored state. Callers hold the call row
+// lock (and the transfer row lock) inside a transaction. No media is touched here: the
+// result says who must leave the room, and the use case hands that to MediaSync.follow
+// after the commit (the rest of the room follows from the record itself).
 import { decideCall, type CallEvent, type CallSnapshot } from '../domain/call.js';
 import { decideTransfer, type TransferEvent } from '../domain/transfer.js';
 import { AppError } from '../errors.js';
-import { agentIdentity, callerIdentity } from '../livekit/media.js';
+import { agentIdentity } from '../livekit/media.js';
 import { addCallEvent, updateCall, type CallRecord } from '../store/calls-repo.js';
 import type { Queryable } from '../store/db.js';
 import { updateTransfer, type TransferRecord } from '../store/transfers-repo.js';
-import type { Deps } from './deps.js';
 
 const CALL_EVENT_NAMES: Record<CallEvent['type'], string> = {
   accept: 'accepted',
@@ -27,29 +27,32 @@ const snapshot = (c: CallRecord): CallSnapshot => ({
   endReason: c.endReason,
 });
 
+export interface Applied {
+  call: CallRecord;
+  changed: boolean;
+  /** LiveKit identities the decision takes out of the room. */
+  remove: string[];
+}
+
 export async function applyCallEvent(
-  deps: Pick<Deps, 'media'>,
   q: Queryable,
   call: CallRecord,
   event: CallEvent,
   detail: Record<string, unknown> = {},
-): Promise<{ call: CallRecord; changed: boolean }> {
+): Promise<Applied> {
   const d = decideCall(snapshot(call), event);
   if (!d.ok) throw new AppError(d.code, d.message);
-  if (!d.changed) return { call, changed: false };
+  if (!d.changed) return { call, changed: false, remove: [] };
   const now = new Date();
   const next: CallRecord = { ...call, ...d.next };
   if (next.state === 'active' && !next.answeredAt) next.answeredAt = now;
   if (next.state === 'ended') next.endedAt = now;
-  for (const effect of d.effects) {
-    if (effect.type === 'caller_media') await deps.media.setCallerMedia(call.room, callerIdentity(call.id), effect.mode);
-    else if (effect.type === 'remove_agent') await deps.media.removeParticipant(call.room, agentIdentity(effect.agentId));
-    // close_room runs after commit (closeRoomLater): deleting the room kicks everyone out
-  }
+  // caller_media and close_room follow from the stored state; only removals need naming.
+  const remove = d.effects.flatMap((e) => (e.type === 'remove_agent' ? [agentIdentity(e.agentId)] : []));
   await updateCall(q, next);
   const extra = next.state === 'ended' ? { reason: next.endReason } : {};
   await addCallEvent(q, call.id, CALL_EVENT_NAMES[event.type], { ...eventDetail(event), ...extra, ...detail });
-  return { call: next, changed: true };
+  return { call: next, changed: true, remove };
 }
 
 function eventDetail(event: CallEvent): Record<string, unknown> {
@@ -68,12 +71,6 @@ function eventDetail(event: CallEvent): Record<string, unknown> {
   }
 }
 
-/** Rooms of ended calls are deleted once the transaction has committed. */
-export function closeRoomLater(deps: Pick<Deps, 'media' | 'log'>, call: CallRecord) {
-  if (call.state !== 'ended') return;
-  deps.media.closeRoom(call.room).catch((err) => deps.log.warn({ err, room: call.room }, 'could not close room'));
-}
-
 const TRANSFER_TIMELINE: Partial<Record<TransferRecord['state'], string>> = {
   consulting: 'transfer_accepted',
   introducing: 'transfer_introducing',
@@ -86,18 +83,17 @@ const TRANSFER_TIMELINE: Partial<Record<TransferRecord['state'], string>> = {
 };
 
 export async function applyTransferEvent(
-  deps: Pick<Deps, 'media'>,
   q: Queryable,
   call: CallRecord,
   transfer: TransferRecord,
   event: TransferEvent,
-): Promise<{ call: CallRecord; transfer: TransferRecord; changed: boolean }> {
+): Promise<Applied & { transfer: TransferRecord }> {
   const d = decideTransfer(
     { state: transfer.state, fromAgentId: transfer.fromAgentId, targetAgentId: transfer.targetAgentId, failReason: transfer.failReason },
     event,
   );
   if (!d.ok) throw new AppError(d.code === 'call_conflict' ? 'transfer_conflict' : d.code, d.message);
-  if (!d.changed) return { call, transfer, changed: false };
+  if (!d.changed) return { call, transfer, changed: false, remove: [] };
   const now = new Date();
   const next: TransferRecord = { ...transfer, state: d.next.state, failReason: d.next.failReason };
   if (next.state === 'consulting') next.acceptedAt = now;
@@ -105,11 +101,14 @@ export async function applyTransferEvent(
   if (!['ringing', 'consulting', 'introducing'].includes(next.state)) next.endedAt = now;
 
   let current = call;
+  const remove: string[] = [];
   for (const effect of d.effects) {
     if (effect.type === 'remove_agent') {
-      await deps.media.removeParticipant(call.room, agentIdentity(effect.agentId));
+      remove.push(agentIdentity(effect.agentId));
     } else if (current.state !== 'ended') {
-      current = (await applyCallEvent(deps, q, current, effect.event, { transferId: transfer.id })).call;
+      const applied = await applyCallEvent(q, current, effect.event, { transferId: transfer.id });
+      current = applied.call;
+      remove.push(...applied.remove);
     }
   }
   await updateTransfer(q, next);
@@ -124,5 +123,5 @@ export async function applyTransferEvent(
       msSinceAccepted: ms(transfer.acceptedAt),
     });
   }
-  return { call: current, transfer: next, changed: true };
+  return { call: current, transfer: next, changed: true, remove };
 }

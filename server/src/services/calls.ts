@@ -1,18 +1,28 @@
 // Call use cases: one function per thing a caller or an agent can do.
-// Each runs in one transaction holding the call's row lock, so double clicks and
-// two agents racing for the same call are decided by Postgres, not by luck.
+// Each decides and writes in one transaction holding the call's row lock, so double
+// clicks and two agents racing for the same call are decided by Postgres, not by luck.
+// LiveKit is called only after the commit (MediaSync.follow): the record is the truth.
 import { randomUUID } from 'node:crypto';
 import { newSecret } from '../auth/secrets.js';
+import { entitlement, type Member } from '../domain/room-policy.js';
 import { AppError, notFound } from '../errors.js';
 import { agentIdentity, callerIdentity } from '../livekit/media.js';
 import * as calls from '../store/calls-repo.js';
 import type { CallRecord } from '../store/calls-repo.js';
 import type { Queryable } from '../store/db.js';
+import { getMember } from '../store/members-repo.js';
 import { openTransferForCall } from '../store/transfers-repo.js';
-import { applyCallEvent, applyTransferEvent, closeRoomLater } from './apply-events.js';
+import { applyCallEvent, applyTransferEvent } from './apply-events.js';
 import type { Deps } from './deps.js';
+import { loadRoomRecord } from './media-sync.js';
 
 export type Actor = { kind: 'caller'; callId: string } | { kind: 'agent'; agentId: string; name: string };
+
+export interface JoinGrant {
+  token: string;
+  livekitUrl: string;
+  room: string;
+}
 
 export async function lockCall(q: Queryable, id: string): Promise<CallRecord> {
   const call = await calls.getCall(q, id, { forUpdate: true });
@@ -20,18 +30,37 @@ export async function lockCall(q: Queryable, id: string): Promise<CallRecord> {
   return call;
 }
 
+/** A join token carrying exactly what the record allows this member right now. */
+export async function grantFor(deps: Deps, callId: string, member: Member, name: string, tabId?: string): Promise<JoinGrant> {
+  const rec = await loadRoomRecord(deps.db, callId);
+  if (!rec) throw notFound('call', callId);
+  const permission = entitlement(rec, member);
+  if (!permission) {
+    throw new AppError(rec.call.state === 'ended' ? 'call_conflict' : 'forbidden', rec.call.state === 'ended' ? 'The call has ended.' : 'You are not on this call.');
+  }
+  const identity = member.kind === 'caller' ? callerIdentity(callId) : agentIdentity(member.agentId);
+  const token = await deps.media.token({ room: rec.room, identity, name, permission, attributes: tabId ? { tab: tabId } : undefined });
+  return { token, livekitUrl: deps.media.clientUrl, room: rec.room };
+}
+
 export async function createCall(deps: Deps, input: { name: string; reason: string }) {
   const id = randomUUID();
   const room = `call-${id}`;
   const callerKey = newSecret();
-  await deps.media.ensureRoom(room);
   await deps.db.tx(async (q) => {
     await calls.insertCall(q, { id, room, callerName: input.name, reason: input.reason, callerKeyHash: deps.secrets.hash(callerKey) });
     await calls.addCallEvent(q, id, 'created', { reasonLength: input.reason.length });
   });
-  const token = await deps.media.callerToken(room, callerIdentity(id), input.name);
+  // The room exists only for a stored call; if LiveKit cannot make it, the call never existed.
+  try {
+    await deps.media.ensureRoom(room);
+  } catch (err) {
+    await calls.deleteCall(deps.db, id);
+    throw err;
+  }
+  const grant = await grantFor(deps, id, { kind: 'caller' }, input.name);
   await deps.bus.publish({ type: 'queue' }, { type: 'call', callId: id });
-  return { id, room, token, livekitUrl: deps.media.clientUrl, callerKey };
+  return { id, room, token: grant.token, livekitUrl: grant.livekitUrl, callerKey };
 }
 
 /** Caller requests carry X-Caller-Key; agents may read any call. */
@@ -45,18 +74,35 @@ export async function authorizeCallRead(deps: Deps, callId: string, callerKey: s
   return call;
 }
 
-export async function acceptCall(deps: Deps, agent: { agentId: string; name: string }, callId: string) {
-  const call = await deps.db.tx(async (q) => {
+/** A fresh token for a caller who reloaded or reconnected: the same call, as it stands now. */
+export async function callerRejoin(deps: Deps, call: CallRecord): Promise<JoinGrant> {
+  return grantFor(deps, call.id, { kind: 'caller' }, call.callerName);
+}
+
+/**
+ * A fresh token for an agent entitled to the call's room (a reload, a lost network).
+ * One console tab holds the audio: another tab gets `in_use_elsewhere` unless it takes over.
+ */
+export async function agentRejoin(deps: Deps, agent: { agentId: string; name: string }, callId: string, opts: { tabId?: string; takeOver?: boolean }) {
+  const member = await getMember(deps.db, callId, agentIdentity(agent.agentId));
+  if (member && !member.leftAt && !opts.takeOver && member.tabId && opts.tabId && member.tabId !== opts.tabId) {
+    throw new AppError('in_use_elsewhere', 'This call is connected in another tab of your console; take it over here or use that tab.');
+  }
+  return grantFor(deps, callId, { kind: 'agent', agentId: agent.agentId }, agent.name, opts.tabId);
+}
+
+export async function acceptCall(deps: Deps, agent: { agentId: string; name: string }, callId: string, tabId?: string) {
+  await deps.db.tx(async (q) => {
     const locked = await lockCall(q, callId);
     if (locked.state === 'waiting') {
       const other = await calls.liveCallForAgent(q, agent.agentId);
       if (other) throw new AppError('call_conflict', 'Finish or hand over your current call before accepting another.');
     }
-    return (await applyCallEvent(deps, q, locked, { type: 'accept', agentId: agent.agentId }, { agentName: agent.name })).call;
+    return applyCallEvent(q, locked, { type: 'accept', agentId: agent.agentId }, { agentName: agent.name });
   });
-  const token = await deps.media.agentToken(call.room, agentIdentity(agent.agentId), agent.name);
   await deps.bus.publish({ type: 'queue' }, { type: 'agents' }, { type: 'call', callId });
-  return { token, livekitUrl: deps.media.clientUrl, room: call.room };
+  await deps.mediaSync.follow(callId);
+  return grantFor(deps, callId, { kind: 'agent', agentId: agent.agentId }, agent.name, tabId);
 }
 
 export async function holdCall(deps: Deps, agentId: string, callId: string, hold: boolean) {
@@ -65,31 +111,36 @@ export async function holdCall(deps: Deps, agentId: string, callId: string, hold
     if (call.agentId === agentId && (await openTransferForCall(q, callId))) {
       throw new AppError('call_conflict', 'The caller is held by an open transfer; complete or cancel it first.');
     }
-    await applyCallEvent(deps, q, call, { type: hold ? 'hold' : 'resume', agentId });
+    await applyCallEvent(q, call, { type: hold ? 'hold' : 'resume', agentId });
   });
   await deps.bus.publish({ type: 'call', callId });
+  await deps.mediaSync.follow(callId);
 }
 
-/** `left`: LiveKit saw the caller go (tab closed) rather than press hang up. */
+/** `left`: the caller's connection is gone for good (grace period over) rather than a hang-up press. */
 export async function hangupCall(deps: Deps, actor: Actor, callId: string, opts: { left?: boolean } = {}) {
-  const call = await deps.db.tx(async (q) => {
+  const result = await deps.db.tx(async (q) => {
     let call = await lockCall(q, callId);
     const transfer = await openTransferForCall(q, callId, { forUpdate: true });
+    const remove: string[] = [];
     if (transfer && call.state !== 'ended') {
       // The caller leaving ends the consultation; A hanging up first takes the transfer back.
       if (actor.kind === 'caller') {
-        return (await applyTransferEvent(deps, q, call, transfer, { type: 'caller_left' })).call;
-      }
-      if (actor.agentId === transfer.fromAgentId && transfer.state !== 'introducing') {
-        call = (await applyTransferEvent(deps, q, call, transfer, { type: 'cancel', agentId: actor.agentId })).call;
+        return applyTransferEvent(q, call, transfer, { type: 'caller_left', hungUp: !opts.left });
+      } else if (actor.agentId === transfer.fromAgentId && transfer.state !== 'introducing') {
+        const applied = await applyTransferEvent(q, call, transfer, { type: 'cancel', agentId: actor.agentId });
+        call = applied.call;
+        remove.push(...applied.remove);
       }
     }
-    if (actor.kind === 'caller' && opts.left) return (await applyCallEvent(deps, q, call, { type: 'caller_left' })).call;
+    if (actor.kind === 'caller' && opts.left) return applyCallEvent(q, call, { type: 'caller_left' });
     const by = actor.kind === 'caller' ? ({ kind: 'caller' } as const) : ({ kind: 'agent', agentId: actor.agentId } as const);
-    return (await applyCallEvent(deps, q, call, { type: 'hangup', by })).call;
+    const applied = await applyCallEvent(q, call, { type: 'hangup', by });
+    return { ...applied, remove: [...remove, ...applied.remove] };
   });
-  closeRoomLater(deps, call);
   await deps.bus.publish({ type: 'queue' }, { type: 'agents' }, { type: 'call', callId });
+  // Ending never waits for LiveKit: the record says ended; the reconciler closes the room if this fails.
+  await deps.mediaSync.follow(callId, { remove: result.remove }).catch((err) => deps.log.warn({ err, callId }, 'room not closed yet'));
 }
 
 export async function setNotes(deps: Deps, agentId: string, callId: string, notes: string) {
@@ -98,36 +149,4 @@ export async function setNotes(deps: Deps, agentId: string, callId: string, note
     if (call.agentId !== agentId) throw new AppError('forbidden', 'Only the agent on the call can edit its notes.');
     await calls.setCallNotes(q, callId, notes);
   });
-}
-
-// --- What LiveKit tells us (webhooks) --------------------------------------------
-
-export async function callerLeft(deps: Deps, room: string) {
-  const found = await calls.getCallByRoom(deps.db, room);
-  if (!found || found.state === 'ended') return;
-  await hangupCall(deps, { kind: 'caller', callId: found.id }, found.id, { left: true }).catch((err) => {
-    if (!(err instanceof AppError)) throw err;
-  });
-}
-
-/** An agent's connection dropped: hand the caller on (transfer) or back to the queue. */
-export async function agentLeft(deps: Deps, room: string, agentId: string) {
-  const found = await calls.getCallByRoom(deps.db, room);
-  if (!found || found.state === 'ended') return;
-  const changed = await deps.db.tx(async (q) => {
-    const call = await lockCall(q, found.id);
-    const transfer = await openTransferForCall(q, call.id, { forUpdate: true });
-    if (transfer) return (await applyTransferEvent(deps, q, call, transfer, { type: 'agent_left', agentId })).changed;
-    return (await applyCallEvent(deps, q, call, { type: 'agent_left', agentId })).changed;
-  });
-  if (changed) await deps.bus.publish({ type: 'queue' }, { type: 'agents' }, { type: 'call', callId: found.id });
-}
-
-/** A (re)joining caller gets the permissions the call's state calls for. */
-export async function callerJoined(deps: Deps, room: string) {
-  const call = await calls.getCallByRoom(deps.db, room);
-  if (!call) return;
-  await calls.addCallEvent(deps.db, call.id, 'caller_joined');
-  if (call.state === 'on_hold') await deps.media.setCallerMedia(room, callerIdentity(call.id), 'held');
-  if (call.state === 'ended') await deps.media.removeParticipant(room, callerIdentity(call.id));
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { EventBus } from '../events/bus.js';
 import type { MediaControl } from '../livekit/media.js';
+import type { MediaSync } from './media-sync.js';
 import type { Db } from '../store/db.js';
 import type { SecretHasher } from '../auth/secrets.js';
 import type { SummaryProvider } from '../summary/types.js';
@@ -11,6 +12,7 @@ export interface Deps {
   config: Config;
   db: Db;
   media: MediaControl;
+  mediaSync: MediaSync;
   bus: EventBus;
   summary: SummaryProvider;
   secrets: SecretHasher;

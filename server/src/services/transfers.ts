@@ -2,17 +2,17 @@
 // is held by server-side permissions (hears nothing, publishes nothing) while A and
 // B talk, so completion is one permission change and never a room move
 // (the open-source LiveKit server has no MoveParticipant). See docs/ARCHITECTURE.md.
+// As everywhere, the record is written first and LiveKit follows after the commit.
 import { randomUUID } from 'node:crypto';
 import type { TransferEvent } from '../domain/transfer.js';
 import { AppError, notFound } from '../errors.js';
-import { agentIdentity } from '../livekit/media.js';
 import { getAgentPresence } from '../store/agents-repo.js';
 import * as calls from '../store/calls-repo.js';
 import type { Queryable } from '../store/db.js';
 import * as transfers from '../store/transfers-repo.js';
 import type { SummaryInput } from '../summary/types.js';
-import { applyCallEvent, applyTransferEvent, closeRoomLater } from './apply-events.js';
-import { lockCall } from './calls.js';
+import { applyCallEvent, applyTransferEvent } from './apply-events.js';
+import { grantFor, lockCall } from './calls.js';
 import type { Deps } from './deps.js';
 
 type Agent = { agentId: string; name: string };
@@ -63,10 +63,13 @@ export async function startTransfer(deps: Deps, agent: Agent, callId: string, in
       targetAgentId: target.id,
       targetName: target.name,
     });
-    const held = await applyCallEvent(deps, q, call, { type: 'hold', agentId: agent.agentId }, { transferId: id });
+    const held = await applyCallEvent(q, call, { type: 'hold', agentId: agent.agentId }, { transferId: id });
     return { call: held.call, holdsBefore: call.holdCount };
   });
   await deps.bus.publish({ type: 'call', callId });
+  // The caller is held in the record; if LiveKit lags, B cannot join either, and the
+  // reconciler holds the caller before anyone else is let in. The 503 comes after the summary.
+  const mediaError = await deps.mediaSync.follow(callId).then(() => null, (err: unknown) => err);
 
   // Step 2, outside any lock: the summary may take up to the provider's timeout.
   const summaryInput: SummaryInput = {
@@ -85,32 +88,35 @@ export async function startTransfer(deps: Deps, agent: Agent, callId: string, in
     await calls.addCallEvent(q, callId, 'summary_ready', { transferId: id, provider: summary.provider });
   });
   await publishTransfer(deps, id, callId);
+  if (mediaError) throw mediaError;
   return id;
 }
 
-export async function acceptTransfer(deps: Deps, agent: Agent, transferId: string) {
+export async function acceptTransfer(deps: Deps, agent: Agent, transferId: string, tabId?: string) {
   const { call } = await deps.db.tx(async (q) => {
     const { call, transfer } = await lockTransfer(q, transferId);
     if (transfer.state === 'ringing' && transfer.targetAgentId === agent.agentId) {
       const other = await calls.liveCallForAgent(q, agent.agentId);
       if (other) throw new AppError('target_unavailable', 'You are on another call; finish it before accepting.');
     }
-    return applyTransferEvent(deps, q, call, transfer, { type: 'accept', agentId: agent.agentId });
+    return applyTransferEvent(q, call, transfer, { type: 'accept', agentId: agent.agentId });
   });
   await publishTransfer(deps, transferId, call.id);
   // B joins the call room itself; the caller is held there, so B hears only A.
-  const token = await deps.media.agentToken(call.room, agentIdentity(agent.agentId), agent.name);
-  return { token, livekitUrl: deps.media.clientUrl, room: call.room };
+  await deps.mediaSync.follow(call.id);
+  return grantFor(deps, call.id, { kind: 'agent', agentId: agent.agentId }, agent.name, tabId);
 }
 
 /** decline, cancel, complete and timeout share one path: lock, decide, apply, publish. */
 export async function runTransferEvent(deps: Deps, transferId: string, event: TransferEvent) {
   const result = await deps.db.tx(async (q) => {
     const { call, transfer } = await lockTransfer(q, transferId);
-    return applyTransferEvent(deps, q, call, transfer, event);
+    return applyTransferEvent(q, call, transfer, event);
   });
-  closeRoomLater(deps, result.call);
-  if (result.changed) await publishTransfer(deps, transferId, result.call.id);
+  if (result.changed) {
+    await publishTransfer(deps, transferId, result.call.id);
+    await deps.mediaSync.follow(result.call.id, { remove: result.remove });
+  }
   return result.transfer;
 }
 
@@ -119,7 +125,11 @@ export async function timeOutOverdueTransfers(deps: Deps): Promise<number> {
   const ids = await transfers.overdueRingingTransferIds(deps.db);
   let n = 0;
   for (const id of ids) {
-    const t = await runTransferEvent(deps, id, { type: 'timeout' });
+    // A LiveKit stall must not stop the sweep: the timeout is recorded, media follows later.
+    const t = await runTransferEvent(deps, id, { type: 'timeout' }).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'media_unavailable') return { state: 'timed_out' as const };
+      throw err;
+    });
     if (t.state === 'timed_out') n++;
   }
   return n;

@@ -15,7 +15,7 @@ describe('the embedded database (PGlite) runs the same API', () => {
     expect((await alice('POST', `/api/calls/${call.id}/accept`)).status).toBe(200);
     expect((await alice('POST', `/api/calls/${call.id}/hold`, { hold: true })).body.state).toBe('on_hold');
     const ended = (await alice('POST', `/api/calls/${call.id}/hangup`)).body;
-    expect(ended).toMatchObject({ state: 'ended', endReason: 'agent_hangup' });
+    expect(ended).toMatchObject({ state: 'ended', endReason: 'agent_hung_up' });
     expect(ended.timeline.map((e: { type: string }) => e.type)).toEqual(['created', 'accepted', 'held', 'ended']);
     expect((await client(stack.baseUrl)('GET', '/health')).body).toEqual({ status: 'ok', livekit: 'ok', database: 'ok' });
   });

@@ -11,7 +11,7 @@ const as = (who: 'alice' | 'bob' | 'carol') => client(stack.baseUrl, tokens[who]
 const open: Room[] = [];
 
 beforeAll(async () => {
-  stack = await startStack({ env: { TRANSFER_RING_TIMEOUT_S: '5' } });
+  stack = await startStack({ env: { TRANSFER_RING_TIMEOUT_S: '5', RECONNECT_GRACE_S: '1' } });
   rooms = new RoomServiceClient(stack.livekit.httpUrl, stack.livekit.apiKey, stack.livekit.apiSecret);
   for (const who of ['alice', 'bob', 'carol'] as const) tokens[who] = await stack.login(who);
 });

@@ -60,8 +60,8 @@ describe('call state machine', () => {
   it('hang up ends the call from any live state with the right reason and closes the room', () => {
     const cases: [CallState, CallEvent, string][] = [
       ['waiting', { type: 'hangup', by: { kind: 'caller' } }, 'abandoned'],
-      ['active', { type: 'hangup', by: { kind: 'caller' } }, 'caller_hangup'],
-      ['on_hold', { type: 'hangup', by: { kind: 'agent', agentId: A } }, 'agent_hangup'],
+      ['active', { type: 'hangup', by: { kind: 'caller' } }, 'caller_hung_up'],
+      ['on_hold', { type: 'hangup', by: { kind: 'agent', agentId: A } }, 'agent_hung_up'],
       ['active', { type: 'caller_left' }, 'caller_left'],
       ['waiting', { type: 'caller_left' }, 'abandoned'],
     ];

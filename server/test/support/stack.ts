@@ -83,7 +83,14 @@ export async function startStack(opts: { database?: 'postgres' | 'pglite'; env?:
   const { app, deps } = await buildApp({
     config,
     db,
-    media: createLivekitMedia({ url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret }),
+    media: createLivekitMedia({
+      url: livekit.url,
+      apiKey: livekit.apiKey,
+      apiSecret: livekit.apiSecret,
+      timeoutMs: config.media.timeoutMs,
+      tokenTtlS: config.media.tokenTtlS,
+      departureTimeoutS: config.media.reconnectGraceS + 30,
+    }),
     livekitKeys: { apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
     sweepIntervalMs: 250,
   });

@@ -47,9 +47,9 @@ export const PRESENCE_LABEL: Record<PresenceStatus, string> = {
 
 export function endReasonText(reason: string | null): string {
   switch (reason) {
-    case 'caller_hangup':
+    case 'caller_hung_up':
       return 'You hung up.';
-    case 'agent_hangup':
+    case 'agent_hung_up':
       return 'The agent ended the call.';
     case 'caller_left':
       return 'The connection was lost.';
@@ -63,9 +63,9 @@ export function endReasonText(reason: string | null): string {
 /** Agent-facing end reason. */
 export function endReasonForAgent(reason: string | null): string {
   switch (reason) {
-    case 'caller_hangup':
+    case 'caller_hung_up':
       return 'Caller hung up';
-    case 'agent_hangup':
+    case 'agent_hung_up':
       return 'Agent hung up';
     case 'caller_left':
       return 'Caller disconnected';
@@ -95,7 +95,9 @@ export function transferOutcomeText(t: TransferView): string {
         ? `${b} dropped out of the call — the caller is back with you.`
         : t.failReason === 'agent_left'
           ? 'Transfer failed: you left the call before it was answered.'
-          : `Transfer failed${t.failReason ? `: ${humanize(t.failReason)}` : ''}.`;
+          : t.failReason === 'target_offline'
+            ? `${b} went offline — the caller is back with you.`
+            : `Transfer failed${t.failReason ? `: ${humanize(t.failReason)}` : ''}.`;
     default:
       return `Transfer ${humanize(t.state)}.`;
   }
@@ -112,7 +114,9 @@ export function incomingOutcomeText(t: TransferView): string {
     case 'caller_left':
       return `The caller hung up before the transfer from ${a} finished.`;
     case 'failed':
-      return `The transfer from ${a} failed${t.failReason ? ` (${humanize(t.failReason)})` : ''}.`;
+      return t.failReason === 'target_offline'
+        ? `You missed a transfer from ${a}: your console was offline.`
+        : `The transfer from ${a} failed${t.failReason ? ` (${humanize(t.failReason)})` : ''}.`;
     case 'declined':
       return `You declined the transfer from ${a}.`;
     case 'completed':
@@ -201,7 +205,7 @@ export function timelineDetail(detail: Record<string, unknown>): string {
   return parts.join(' · ');
 }
 
-/** snake_case enum values read better as words ("agent_hangup" → "agent hangup"). */
+/** snake_case enum values read better as words ("agent_hung_up" → "agent hangup"). */
 function humanizeValue(v: string): string {
   return /^[a-z]+(_[a-z]+)+$/.test(v) ? v.replace(/_/g, ' ') : v;
 }

@@ -1,0 +1,82 @@
+// Who may be in a call's LiveKit room, and with which permissions, as a pure function
+// of the record. The reconciler compares this with what LiveKit reports and fixes the
+// difference; tokens are minted from it, so a token never grants more than the record.
+import type { CallState } from './call.js';
+import type { TransferState } from './transfer.js';
+
+export interface Permission {
+  canPublish: boolean;
+  canSubscribe: boolean;
+}
+
+export type Member = { kind: 'caller' } | { kind: 'agent'; agentId: string };
+
+export interface RoomRecord {
+  call: { id: string; state: CallState; agentId: string | null };
+  /** The call's open transfer, if any. */
+  transfer: { state: TransferState; fromAgentId: string; targetAgentId: string } | null;
+}
+
+export const LIVE: Permission = { canPublish: true, canSubscribe: true };
+/** Held: the SFU forwards nothing to the caller and unpublishes their microphone. */
+export const HELD: Permission = { canPublish: false, canSubscribe: false };
+
+/**
+ * The permission `member` is entitled to in this call's room, or null when they must not be
+ * there at all (a removed agent, anyone once the call has ended).
+ */
+export function entitlement(r: RoomRecord, member: Member): Permission | null {
+  const { call, transfer } = r;
+  if (call.state === 'ended') return null;
+  if (member.kind === 'caller') return call.state === 'active' ? LIVE : HELD;
+  const id = member.agentId;
+  if ((call.state === 'active' || call.state === 'on_hold') && call.agentId === id) return LIVE;
+  if (transfer) {
+    // A stays while the transfer is open (ringing, consulting, introducing); B from acceptance on.
+    if (transfer.fromAgentId === id) return LIVE;
+    if (transfer.targetAgentId === id && transfer.state !== 'ringing') return LIVE;
+  }
+  return null;
+}
+
+/** Everyone entitled to be in the room (the caller first). */
+export function entitledMembers(r: RoomRecord): Array<{ member: Member; permission: Permission }> {
+  const out: Array<{ member: Member; permission: Permission }> = [];
+  const add = (member: Member) => {
+    const permission = entitlement(r, member);
+    if (!permission) return;
+    if (member.kind === 'agent' && out.some((o) => o.member.kind === 'agent' && o.member.agentId === member.agentId)) return;
+    out.push({ member, permission });
+  };
+  add({ kind: 'caller' });
+  if (r.call.agentId) add({ kind: 'agent', agentId: r.call.agentId });
+  if (r.transfer) {
+    add({ kind: 'agent', agentId: r.transfer.fromAgentId });
+    add({ kind: 'agent', agentId: r.transfer.targetAgentId });
+  }
+  return out;
+}
+
+export const samePermission = (a: Permission, b: Permission) =>
+  a.canPublish === b.canPublish && a.canSubscribe === b.canSubscribe;
+
+export interface SeenParticipant {
+  identity: string;
+  member: Member | null; // null: an identity we never issue
+  permission: Permission;
+}
+
+export type RoomFix =
+  | { type: 'remove'; identity: string }
+  | { type: 'set_permission'; identity: string; permission: Permission };
+
+/** What to do so that the room LiveKit reports matches the record. Idempotent by construction. */
+export function roomFixes(r: RoomRecord, seen: SeenParticipant[]): RoomFix[] {
+  const fixes: RoomFix[] = [];
+  for (const p of seen) {
+    const want = p.member ? entitlement(r, p.member) : null;
+    if (!want) fixes.push({ type: 'remove', identity: p.identity });
+    else if (!samePermission(want, p.permission)) fixes.push({ type: 'set_permission', identity: p.identity, permission: want });
+  }
+  return fixes;
+}

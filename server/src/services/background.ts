@@ -1,0 +1,69 @@
+// The work no request does: ring timeouts, reconnect grace periods, rooms whose media may
+// differ from the record, and the periodic reconcile of every live room. Every instance
+// runs the fast loop (row locks make each outcome happen once); the full reconcile runs on
+// the instance holding a lease, so its cost does not grow with the number of instances.
+import { forgetOldWebhooks, tryLease } from '../store/members-repo.js';
+import type { Deps } from './deps.js';
+import { INSTANCE_ID } from './media-sync.js';
+import { settleDepartures } from './room-events.js';
+import { timeOutOverdueTransfers } from './transfers.js';
+
+export interface BackgroundOptions {
+  /** Ring timeouts, departures, dirty rooms. 0 turns the loop off (tests that drive time). */
+  tickMs: number;
+  /** Extra work per tick (e.g. presence sweeps). */
+  extraTicks?: Array<(deps: Deps) => Promise<unknown>>;
+}
+
+export function startBackground(deps: Deps, opts: BackgroundOptions): () => Promise<void> {
+  const { log } = deps;
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+  const guard = (name: string, fn: () => Promise<unknown>) =>
+    fn().catch((err) => {
+      if (!stopped) log.warn({ err }, `${name} failed`);
+    });
+
+  let busy = false;
+  const tick = async () => {
+    if (busy || stopped) return; // a slow tick (LiveKit stalled) is never stacked
+    busy = true;
+    try {
+      await guard('transfer sweeper', () => timeOutOverdueTransfers(deps));
+      await guard('departures', () => settleDepartures(deps));
+      for (const extra of opts.extraTicks ?? []) await guard('sweeper', () => extra(deps));
+      await guard('dirty rooms', () => deps.mediaSync.retryDirty());
+    } finally {
+      busy = false;
+    }
+  };
+
+  let reconciling = false;
+  const reconcile = async (force: boolean) => {
+    if (reconciling || stopped) return;
+    reconciling = true;
+    try {
+      const intervalS = deps.config.media.reconcileIntervalS;
+      if (force || (await tryLease(deps.db, 'reconciler', INSTANCE_ID, intervalS * 2 + 5))) {
+        const r = await deps.mediaSync.reconcileAll();
+        if (r.fixes) log.info(r, 'reconciled live rooms');
+        await forgetOldWebhooks(deps.db, 24 * 3600);
+      }
+    } finally {
+      reconciling = false;
+    }
+  };
+
+  const timers: NodeJS.Timeout[] = [];
+  if (opts.tickMs > 0) {
+    timers.push(setInterval(() => (running = tick()), opts.tickMs));
+    // Start-up: whatever happened while no API was running, LiveKit now follows the record.
+    running = guard('start-up reconcile', () => reconcile(true));
+    timers.push(setInterval(() => void guard('reconcile', () => reconcile(false)), deps.config.media.reconcileIntervalS * 1000));
+  }
+  return async () => {
+    stopped = true;
+    for (const t of timers) clearInterval(t);
+    await running.catch(() => undefined);
+  };
+}

@@ -1,0 +1,184 @@
+// Media follows the record. Use cases commit first, then ask `follow` to bring the call's
+// room in line on the fast path (bounded; a failure answers 503 and leaves the record as
+// the truth). The reconciler compares LiveKit's own view of every live room with the record
+// and fixes any difference: on start-up, on webhooks, after a failed fast path, and
+// periodically. No database transaction, row lock or pool connection is held while LiveKit
+// is called; per room, jobs run one after another in this process so that two quick
+// changes reach LiveKit in the order they were committed.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { entitlement, roomFixes, type Member, type RoomRecord } from '../domain/room-policy.js';
+import { AppError } from '../errors.js';
+import { callerIdentity, parseIdentity, type MediaControl } from '../livekit/media.js';
+import * as calls from '../store/calls-repo.js';
+import type { Db, Queryable } from '../store/db.js';
+import * as members from '../store/members-repo.js';
+import { openTransferForCall } from '../store/transfers-repo.js';
+
+export interface MediaSync {
+  /** Fast path after a commit: the room follows the record now, or `media_unavailable`. */
+  follow(callId: string, opts?: { remove?: string[] }): Promise<void>;
+  /** Compares LiveKit's view of one room with the record and fixes the difference. */
+  reconcileCall(callId: string): Promise<number>;
+  /** Every room LiveKit has and every live call: orphan rooms closed, live rooms fixed. */
+  reconcileAll(): Promise<{ rooms: number; fixes: number }>;
+  /** Calls whose media may differ from the record (value: last failure, epoch ms). */
+  readonly dirty: Map<string, number>;
+  /** Reconciles the dirty calls; each stays dirty until it has matched for `settleMs` after its last failure. */
+  retryDirty(settleMs?: number): Promise<void>;
+}
+
+export function memberOf(identity: string): Member | null {
+  const who = parseIdentity(identity);
+  if (!who) return null;
+  return who.kind === 'caller' ? { kind: 'caller' } : { kind: 'agent', agentId: who.agentId };
+}
+
+export async function loadRoomRecord(q: Queryable, callId: string): Promise<(RoomRecord & { room: string }) | null> {
+  const call = await calls.getCall(q, callId);
+  if (!call) return null;
+  const t = await openTransferForCall(q, callId);
+  return {
+    room: call.room,
+    call: { id: call.id, state: call.state, agentId: call.agentId },
+    transfer: t ? { state: t.state, fromAgentId: t.fromAgentId, targetAgentId: t.targetAgentId } : null,
+  };
+}
+
+const ROOM_PREFIX = 'call-';
+
+export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger; timeoutMs: number }): MediaSync {
+  const { db, media, log } = opts;
+  const chains = new Map<string, Promise<unknown>>();
+  const dirty = new Map<string, number>();
+
+  /** Runs jobs of one call strictly in order; the map entry goes when the chain is idle. */
+  function serial<T>(callId: string, job: () => Promise<T>): Promise<T> {
+    const prev = chains.get(callId) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(job);
+    chains.set(callId, next);
+    void next.catch(() => undefined).finally(() => {
+      if (chains.get(callId) === next) chains.delete(callId);
+    });
+    return next;
+  }
+
+  async function applyRecord(callId: string, remove: string[]) {
+    const rec = await loadRoomRecord(db, callId);
+    if (!rec) return;
+    if (rec.call.state === 'ended') {
+      await media.closeRoom(rec.room); // deleting the room disconnects everyone
+      return;
+    }
+    // Removals first: on completion A must be gone before the caller can hear again.
+    for (const identity of remove) {
+      const m = memberOf(identity);
+      if (!m || !entitlement(rec, m)) await media.removeParticipant(rec.room, identity);
+    }
+    await media.setPermission(rec.room, callerIdentity(callId), entitlement(rec, { kind: 'caller' })!);
+  }
+
+  async function reconcileOne(callId: string): Promise<number> {
+    const rec = await loadRoomRecord(db, callId);
+    if (!rec) return 0;
+    if (rec.call.state === 'ended') {
+      await media.closeRoom(rec.room);
+      return 0;
+    }
+    const listedAt = new Date();
+    const seen = await media.listParticipants(rec.room);
+    // The record is read again after the list: whoever LiveKit showed joined before this read,
+    // so a grant given in between is never mistaken for an intruder.
+    const now = await loadRoomRecord(db, callId);
+    if (!now) return 0;
+    const fixes = roomFixes(
+      now,
+      seen.map((p) => ({ identity: p.identity, member: memberOf(p.identity), permission: p.permission })),
+    );
+    for (const f of [...fixes].sort((a, b) => (a.type === 'remove' ? -1 : 0) - (b.type === 'remove' ? -1 : 0))) {
+      if (f.type === 'remove') await media.removeParticipant(rec.room, f.identity);
+      else await media.setPermission(rec.room, f.identity, f.permission);
+    }
+    if (fixes.length) log.info({ callId, fixes: fixes.map((f) => `${f.type} ${f.identity.split(':')[0]}`) }, 'reconciled room');
+    // Membership as LiveKit sees it, for webhooks lost while this API was down.
+    const removed = new Set(fixes.filter((f) => f.type === 'remove').map((f) => f.identity));
+    const present = seen.filter((p) => !removed.has(p.identity));
+    for (const p of present) {
+      await members.memberPresent(db, { callId, identity: p.identity, sid: p.sid, tabId: p.attributes.tab ?? null });
+    }
+    const presentIds = new Set(present.map((p) => p.identity));
+    for (const m of await members.listMembers(db, callId)) {
+      // Joined a moment ago: LiveKit's list may predate it; the next pass decides.
+      if (!presentIds.has(m.identity) && !m.leftAt) await members.memberAbsent(db, callId, m.identity, new Date(listedAt.getTime() - 5000));
+    }
+    return fixes.length;
+  }
+
+  return {
+    dirty,
+    async follow(callId, o = {}) {
+      const job = serial(callId, () => applyRecord(callId, o.remove ?? []));
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new AppError('media_unavailable', 'LiveKit did not answer in time; the call record is kept and media will follow when LiveKit answers.')),
+          opts.timeoutMs + 250,
+        );
+      });
+      try {
+        await Promise.race([job, bound]);
+      } catch (err) {
+        dirty.set(callId, Date.now()); // the background loop reconciles this room until it matches
+        job.catch(() => undefined);
+        throw err instanceof AppError ? err : new AppError('media_unavailable', 'LiveKit could not apply the change; the call record is kept.');
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async reconcileCall(callId) {
+      return serial(callId, () => reconcileOne(callId));
+    },
+    async retryDirty(settleMs = 5000) {
+      // LiveKit may still execute requests it received before a stall after we first see it
+      // answer again, so a room leaves the set only after matching for a while.
+      await Promise.all(
+        [...dirty.keys()].map(async (callId) => {
+          try {
+            await serial(callId, () => reconcileOne(callId));
+            const failedAt = dirty.get(callId) ?? 0;
+            if (Date.now() - failedAt > settleMs) dirty.delete(callId);
+          } catch {
+            dirty.set(callId, Date.now());
+          }
+        }),
+      );
+    },
+    async reconcileAll() {
+      // Rooms first, then the record: a room created after this list belongs to a call the read below sees.
+      const rooms = (await media.listRooms()).filter((r) => r.startsWith(ROOM_PREFIX));
+      const live = await calls.liveCalls(db);
+      const liveRooms = new Set(live.map((c) => c.room));
+      let fixes = 0;
+      for (const room of rooms) {
+        if (!liveRooms.has(room)) {
+          await media.closeRoom(room); // an ended call, or a room left behind by a failed create
+          fixes++;
+        }
+      }
+      const existing = new Set(rooms);
+      const queue = [...live];
+      const worker = async () => {
+        for (let c = queue.shift(); c; c = queue.shift()) {
+          const id = c.id;
+          if (!existing.has(c.room)) await media.ensureRoom(c.room); // LiveKit restarted and lost it
+          fixes += await serial(id, () => reconcileOne(id));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
+      return { rooms: live.length, fixes };
+    },
+  };
+}
+
+/** A stable name for this process, for leases. */
+export const INSTANCE_ID = randomUUID();

@@ -1,0 +1,122 @@
+// What LiveKit tells us about a call room (webhooks), and what happens when someone stays
+// away. Every webhook is taken once (its id), and a connection's events count only while
+// that connection (its sid) is the newest one on record, so replays and late deliveries
+// change nothing. A drop is not a hang-up: the call keeps its place for the grace period
+// and only then does an agent's call go back to the queue, or a caller's call end.
+import { AppError } from '../errors.js';
+import { parseIdentity } from '../livekit/media.js';
+import * as calls from '../store/calls-repo.js';
+import * as members from '../store/members-repo.js';
+import { openTransferForCall } from '../store/transfers-repo.js';
+import { applyCallEvent, applyTransferEvent, type Applied } from './apply-events.js';
+import { hangupCall, lockCall } from './calls.js';
+import type { Deps } from './deps.js';
+
+export interface RoomWebhook {
+  id: string;
+  event: string;
+  room: string;
+  /** When LiveKit created the event (ms). */
+  at: Date;
+  participant?: { identity: string; sid: string; joinedAt: Date; attributes: Record<string, string> };
+}
+
+/** Returns what was done, for logs and tests: 'duplicate' | 'stale' | 'ignored' | 'taken'. */
+export async function takeRoomWebhook(deps: Deps, w: RoomWebhook): Promise<'duplicate' | 'stale' | 'ignored' | 'taken'> {
+  const call = await calls.getCallByRoom(deps.db, w.room);
+  if (!call) return 'ignored';
+  if (!(await members.takeWebhookOnce(deps.db, w.id))) return 'duplicate';
+  const p = w.participant;
+  const who = p ? parseIdentity(p.identity) : null;
+
+  switch (w.event) {
+    case 'participant_joined': {
+      if (!p) return 'ignored';
+      if (call.state !== 'ended') {
+        const fresh = await members.memberJoined(deps.db, {
+          callId: call.id,
+          identity: p.identity,
+          sid: p.sid,
+          tabId: p.attributes.tab ?? null,
+          at: p.joinedAt,
+        });
+        if (!fresh) return 'stale';
+        if (who) await calls.addCallEvent(deps.db, call.id, `${who.kind}_joined`, who.kind === 'agent' ? { agentId: who.agentId } : {});
+        await deps.bus.publish({ type: 'call', callId: call.id });
+      }
+      // Whoever joined gets the record's permissions; whoever is not entitled is removed at once.
+      await reconcileSoon(deps, call.id);
+      return 'taken';
+    }
+    case 'participant_left': {
+      if (!p || call.state === 'ended') return 'ignored';
+      const gone = await members.memberLeft(deps.db, { callId: call.id, identity: p.identity, sid: p.sid, at: new Date() });
+      if (!gone) return 'stale';
+      if (who) await calls.addCallEvent(deps.db, call.id, `${who.kind}_disconnected`, who.kind === 'agent' ? { agentId: who.agentId } : {});
+      await deps.bus.publish({ type: 'call', callId: call.id });
+      return 'taken';
+    }
+    case 'room_finished':
+      if (call.state !== 'ended') await members.markAllLeft(deps.db, call.id);
+      return 'taken';
+    default:
+      return 'ignored';
+  }
+}
+
+async function reconcileSoon(deps: Deps, callId: string) {
+  await deps.mediaSync.reconcileCall(callId).catch((err) => {
+    deps.mediaSync.dirty.set(callId, Date.now());
+    deps.log.warn({ err, callId }, 'reconcile after webhook failed; will retry');
+  });
+}
+
+/**
+ * Connections gone for longer than the grace period: an agent's call goes back to the queue
+ * (or, mid-transfer, on to B or back to A), a caller's call ends. Row locks make each happen once
+ * whichever instance gets there first.
+ */
+export async function settleDepartures(deps: Deps): Promise<number> {
+  const overdue = await members.overdueDepartures(deps.db, deps.config.media.reconnectGraceS);
+  let n = 0;
+  for (const d of overdue) {
+    const who = parseIdentity(d.identity);
+    try {
+      if (who?.kind === 'caller') {
+        const gone = await deps.db.tx(async (q) => {
+          await lockCall(q, d.callId);
+          const m = await members.getMember(q, d.callId, d.identity, { forUpdate: true });
+          if (!m?.leftAt) return false; // came back meanwhile
+          await members.deleteMember(q, d.callId, d.identity);
+          return true;
+        });
+        if (gone) await hangupCall(deps, { kind: 'caller', callId: d.callId }, d.callId, { left: true });
+      } else if (who?.kind === 'agent') {
+        await agentGone(deps, d.callId, d.identity, who.agentId);
+      } else {
+        await members.deleteMember(deps.db, d.callId, d.identity);
+      }
+      n++;
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      deps.log.warn({ err, callId: d.callId }, 'departure settled with a conflict');
+    }
+  }
+  return n;
+}
+
+/** An agent stayed away: hand the caller on (transfer) or back to the queue. */
+async function agentGone(deps: Deps, callId: string, identity: string, agentId: string) {
+  const result = await deps.db.tx(async (q): Promise<Applied | null> => {
+    const call = await lockCall(q, callId);
+    const m = await members.getMember(q, callId, identity, { forUpdate: true });
+    if (!m?.leftAt) return null;
+    await members.deleteMember(q, callId, identity);
+    const transfer = await openTransferForCall(q, call.id, { forUpdate: true });
+    if (transfer) return applyTransferEvent(q, call, transfer, { type: 'agent_left', agentId });
+    return applyCallEvent(q, call, { type: 'agent_left', agentId });
+  });
+  if (!result?.changed) return;
+  await deps.bus.publish({ type: 'queue' }, { type: 'agents' }, { type: 'call', callId });
+  await deps.mediaSync.follow(callId, { remove: result.remove }).catch(() => undefined); // dirty: retried
+}
