@@ -52,11 +52,13 @@ export async function benchJoin(opts: { calls?: number; warmup?: number } = {}) 
         callId = created.id;
         const tCreated = performance.now();
         const callerSide = (async () => {
-          const p = await ToneParticipant.join({ url: created.livekitUrl, token: created.token, label: 'caller', freq: CALLER_HZ, targets: [AGENT_HZ], publish: false });
+          // A waiting caller's token grants no publish: the microphone goes out when the agent's
+          // accept gives the grant, as on the caller page.
+          const p = await ToneParticipant.join({ url: created.livekitUrl, token: created.token, label: 'caller', freq: CALLER_HZ, targets: [AGENT_HZ] });
           caller = p;
           const tConn = performance.now();
-          await p.publish();
-          return { tConn, tPub: performance.now() };
+          while (!p.publishedAt) await sleep(5);
+          return { tConn, tPub: p.publishedAt };
         })();
         const agentSide = (async () => {
           const acc = await http.request('POST', `/api/calls/${callId}/accept`, { token: agent.token });

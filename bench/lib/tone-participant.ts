@@ -118,7 +118,11 @@ export class ToneParticipant {
     if (opts.freq !== null) {
       p.source = new AudioSource(SAMPLE_RATE, 1, SOURCE_QUEUE_MS);
       p.startTone();
-      if (opts.publish ?? true) await p.publish();
+      // A token minted for a held or waiting caller grants no publish: wait for the server's grant
+      // (the caller page does the same).
+      const grantsPublish = tokenGrantsPublish(opts.token);
+      if ((opts.publish ?? true) && grantsPublish) await p.publish();
+      else if ((opts.publish ?? true) && !grantsPublish) p.publishRevoked = true;
     }
     return p;
   }
@@ -306,6 +310,15 @@ export class ToneParticipant {
       }
     };
     ffi.on('ffi_event', this.ffiListener);
+  }
+}
+
+function tokenGrantsPublish(token: string): boolean {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    return claims.video?.canPublish !== false;
+  } catch {
+    return true;
   }
 }
 

@@ -13,7 +13,7 @@ import pino from 'pino';
 import { secretHasher } from './auth/secrets.js';
 import type { Config } from './config.js';
 import { createEventBus } from './events/bus.js';
-import { registerErrorHandler } from './http/error-handler.js';
+import { frameworkErrors, registerErrorHandler } from './http/error-handler.js';
 import { createWebhookReceiver, type MediaControl } from './livekit/media.js';
 import { agentRoutes } from './routes/agents.js';
 import { authRoutes } from './routes/auth.js';
@@ -50,6 +50,7 @@ export async function buildApp(parts: AppParts): Promise<{ app: FastifyInstance;
     loggerInstance: log,
     trustProxy: config.env === 'production',
     bodyLimit: 64 * 1024,
+    frameworkErrors, // router errors (bad UTF-8 in a path) get the same { code, message } body
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   }) as unknown as FastifyInstance; // pino's Logger type is wider than Fastify's base logger
   const bus = await createEventBus(db, (err) => log.warn({ err }, 'event bus'));

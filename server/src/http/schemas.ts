@@ -40,6 +40,8 @@ export const CallView = Type.Object(
     agentId: nullable(Type.String()),
     agentName: nullable(Type.String()),
     queuePosition: Type.Union([Type.Integer(), Type.Null()]),
+    callerReconnecting: Type.Boolean({ description: "The caller's connection dropped; they keep their place for RECONNECT_GRACE_S" }),
+    agentReconnecting: Type.Boolean({ description: "The agent's connection dropped; the caller hears hold music for up to RECONNECT_GRACE_S" }),
     timeline: Type.Array(Type.Object({ at: Type.String(), type: Type.String() }, Loose)),
   },
   Loose,

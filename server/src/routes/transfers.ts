@@ -22,6 +22,9 @@ const Complete = Type.Union([
   Type.Null(),
 ]);
 
+/** Like trim(), but a leading U+FEFF (which trim() treats as space) is kept as the agent sent it. */
+const trimSpace = (s: string) => s.replace(/^[^\S\uFEFF]+|[^\S\uFEFF]+$/gu, '');
+
 export async function transferRoutes(app: FastifyInstance, deps: Deps) {
   const agentOnly = { onRequest: requireAgent(deps) }; // session before body: 401, never a schema 400
   const security = AGENT_SECURITY;
@@ -36,7 +39,7 @@ export async function transferRoutes(app: FastifyInstance, deps: Deps) {
     async (req, reply) => {
       const id = await transferService.startTransfer(deps, agentOf(req), req.params.id, {
         targetAgentId: req.body.target.agentId,
-        notes: req.body.notes?.trim() ?? '',
+        notes: trimSpace(req.body.notes ?? ''),
       });
       return reply.status(201).send(await getTransferView(deps.db, id));
     },

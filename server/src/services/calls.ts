@@ -4,7 +4,7 @@
 // LiveKit is called only after the commit (MediaSync.follow): the record is the truth.
 import { randomUUID } from 'node:crypto';
 import { newSecret } from '../auth/secrets.js';
-import { entitlement, type Member } from '../domain/room-policy.js';
+import { entitlement, HELD, type Member } from '../domain/room-policy.js';
 import { AppError, notFound } from '../errors.js';
 import { agentIdentity, callerIdentity } from '../livekit/media.js';
 import * as calls from '../store/calls-repo.js';
@@ -30,11 +30,17 @@ export async function lockCall(q: Queryable, id: string): Promise<CallRecord> {
   return call;
 }
 
-/** A join token carrying exactly what the record allows this member right now. */
+/**
+ * A join token for a member the record allows in the room now. A caller's token carries the
+ * record's permissions (a held caller's grants no publish and no subscribe). An agent's token
+ * grants nothing until the server sees the join and checks the record again (webhook →
+ * reconcile): a token saved by an agent who has since been removed opens no window at all.
+ */
 export async function grantFor(deps: Deps, callId: string, member: Member, name: string, tabId?: string): Promise<JoinGrant> {
   const rec = await loadRoomRecord(deps.db, callId);
   if (!rec) throw notFound('call', callId);
-  const permission = entitlement(rec, member);
+  const entitled = entitlement(rec, member);
+  const permission = entitled && member.kind === 'agent' ? HELD : entitled;
   if (!permission) {
     throw new AppError(rec.call.state === 'ended' ? 'call_conflict' : 'forbidden', rec.call.state === 'ended' ? 'The call has ended.' : 'You are not on this call.');
   }

@@ -3,6 +3,7 @@
 import { notFound } from '../errors.js';
 import { agentNames, getAgentPresence, type AgentPresence } from '../store/agents-repo.js';
 import * as calls from '../store/calls-repo.js';
+import { listMembers } from '../store/members-repo.js';
 import type { CallRecord } from '../store/calls-repo.js';
 import type { Queryable } from '../store/db.js';
 import * as transfers from '../store/transfers-repo.js';
@@ -41,6 +42,8 @@ export async function callView(q: Queryable, call: CallRecord, opts: { timeline?
   const open = await transfers.openTransferForCall(q, call.id);
   const names = await agentNames(q, [call.agentId, open?.fromAgentId, open?.targetAgentId]);
   const timeline = opts.timeline === false ? [] : await calls.listCallEvents(q, call.id);
+  // Dropped and inside the grace period: the caller hears hold music, the agent sees "reconnecting".
+  const away = call.state === 'ended' ? [] : (await listMembers(q, call.id)).filter((m) => m.leftAt).map((m) => m.identity);
   return {
     id: call.id,
     room: call.room,
@@ -55,6 +58,8 @@ export async function callView(q: Queryable, call: CallRecord, opts: { timeline?
     endReason: call.endReason,
     notes: call.notes,
     holdCount: call.holdCount,
+    callerReconnecting: away.includes(`caller:${call.id}`),
+    agentReconnecting: !!call.agentId && away.includes(`agent:${call.agentId}`),
     queuePosition: call.state === 'waiting' ? await calls.queuePosition(q, call) : null,
     timeline: timeline.map((e) => ({ at: iso(e.at), type: e.type, detail: e.detail })),
     transfer: open ? await transferView(q, open, names, call) : null,

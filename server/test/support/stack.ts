@@ -15,6 +15,7 @@ import { createAgent } from '../../src/store/agents-admin.js';
 import { openDb } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { findOrInstallLivekit } from '../../../scripts/ensure-livekit.mjs';
+import { startWebhookTap, type WebhookTap } from './webhook-tap.js';
 
 export const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const TEST_PASSWORD = 'correct-horse-battery';
@@ -53,17 +54,28 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
 export interface Stack {
   baseUrl: string;
   livekit: DevLivekit;
+  /** Only with tapWebhooks. */
+  tap: WebhookTap | null;
   deps: Awaited<ReturnType<typeof buildApp>>['deps'];
   agents: Record<'alice' | 'bob' | 'carol', { id: string; email: string }>;
   login(who: 'alice' | 'bob' | 'carol'): Promise<string>;
   stop(): Promise<void>;
 }
 
-export async function startStack(opts: { database?: 'postgres' | 'pglite'; env?: Record<string, string> } = {}): Promise<Stack> {
+export interface StackOptions {
+  database?: 'postgres' | 'pglite';
+  env?: Record<string, string>;
+  /** Record every webhook LiveKit sends (stack.tap) so a test can replay it. */
+  tapWebhooks?: boolean;
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const binary: string = await findOrInstallLivekit({ log: () => {} });
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warmline-test-'));
-  const livekit = await startDevLivekit({ binary, webhookUrl: `http://127.0.0.1:${port}/livekit/webhook`, logDir: dataDir });
+  const apiWebhook = `http://127.0.0.1:${port}/livekit/webhook`;
+  const tap = opts.tapWebhooks ? await startWebhookTap(() => apiWebhook) : null;
+  const livekit = await startDevLivekit({ binary, webhookUrl: tap?.url ?? apiWebhook, logDir: dataDir });
   const testDb = opts.database === 'pglite' ? null : await createTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -99,6 +111,7 @@ export async function startStack(opts: { database?: 'postgres' | 'pglite'; env?:
   return {
     baseUrl,
     livekit,
+    tap,
     deps,
     agents,
     async login(who) {
@@ -114,6 +127,7 @@ export async function startStack(opts: { database?: 'postgres' | 'pglite'; env?:
       await app.close();
       await db.close();
       await livekit.stop();
+      await tap?.close();
       await testDb?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

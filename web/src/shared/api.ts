@@ -99,7 +99,7 @@ export const api = {
   startTransfer: (callId: string, agentId: string, notes: string) =>
     request<TransferView>('POST', `/api/calls/${enc(callId)}/transfers`, {
       target: { type: 'agent', agentId },
-      ...(notes.trim() ? { notes: notes.trim() } : {}),
+      ...(notes.trim() ? { notes } : {}), // the server trims (and keeps a leading U+FEFF as typed)
     }),
   getTransfer: (id: string) => request<TransferView>('GET', `/api/transfers/${enc(id)}`),
   acceptTransfer: (id: string) => request<RoomGrant>('POST', `/api/transfers/${enc(id)}/accept`, {}),
