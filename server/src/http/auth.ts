@@ -37,7 +37,12 @@ export async function loadAgent(deps: Deps, req: FastifyRequest): Promise<Authed
   return agent ? { agentId: agent.id, name: agent.name, email: agent.email } : null;
 }
 
-/** preHandler for agent-only routes. */
+/**
+ * onRequest hook for agent-only routes: the session is checked before the body is parsed or
+ * validated, so a request without one gets 401 and never a 400 that describes the schema.
+ * @fastify/cookie (registered in app.ts before any route) fills req.cookies in its own root
+ * onRequest hook, which runs before route-level onRequest hooks.
+ */
 export function requireAgent(deps: Deps) {
   return async (req: FastifyRequest, _reply: FastifyReply) => {
     req.agent = await loadAgent(deps, req);
