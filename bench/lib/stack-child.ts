@@ -5,7 +5,7 @@
 import { newSecret } from '../../server/src/auth/secrets.js';
 import { SESSION_TTL_S } from '../../server/src/http/auth.js';
 import { createAgent } from '../../server/src/store/agents-admin.js';
-import { insertSession } from '../../server/src/store/sessions-repo.js';
+import { insertSession, markSessionPresent } from '../../server/src/store/sessions-repo.js';
 import { startStack, TEST_PASSWORD, type Stack } from '../../server/test/support/stack.js';
 import type { BenchAgent, ChildReply, ChildRequest } from './stack.js';
 
@@ -17,6 +17,9 @@ let stopping = false;
 async function mintToken(agentId: string): Promise<string> {
   const token = newSecret();
   await insertSession(stack!.deps.db, stack!.deps.secrets.hash(token), agentId, new Date(Date.now() + SESSION_TTL_S * 1000));
+  // No console (event stream) is simulated, so the session is marked present for its whole life;
+  // otherwise the agent would be offline after PRESENCE_OFFLINE_AFTER_S and never a transfer target.
+  await markSessionPresent(stack!.deps.db, stack!.deps.secrets.hash(token), SESSION_TTL_S);
   return token;
 }
 

@@ -12,6 +12,18 @@ export interface Config {
   sessionSecret: string;
   publicUrl: string | null;
   transferRingTimeoutS: number;
+  media: {
+    /** Bound for every LiveKit call; beyond it the request answers 503 media_unavailable. */
+    timeoutMs: number;
+    /** Join tokens live this long; LiveKit refreshes the token of a connected participant. */
+    tokenTtlS: number;
+    /** A participant who drops keeps their place this long (reloads, network blips). */
+    reconnectGraceS: number;
+    /** The reconciler compares every live room with the record this often. */
+    reconcileIntervalS: number;
+  };
+  /** An agent with no open event stream (console) on any instance for this long is offline. */
+  presenceOfflineAfterS: number;
   summary: {
     provider: 'local' | 'llm';
     llmBaseUrl?: string;
@@ -122,6 +134,13 @@ export function loadConfig(env: Env = process.env): Config {
     sessionSecret,
     publicUrl: url('PUBLIC_URL', ['http:', 'https:']) ?? null,
     transferRingTimeoutS: int('TRANSFER_RING_TIMEOUT_S', 30, 5, 600),
+    media: {
+      timeoutMs: int('MEDIA_TIMEOUT_MS', 2000, 100, 30000),
+      tokenTtlS: int('JOIN_TOKEN_TTL_S', 60, 10, 3600),
+      reconnectGraceS: int('RECONNECT_GRACE_S', 20, 1, 600),
+      reconcileIntervalS: int('RECONCILE_INTERVAL_S', 10, 1, 3600),
+    },
+    presenceOfflineAfterS: int('PRESENCE_OFFLINE_AFTER_S', 10, 2, 600),
     summary: {
       provider: summaryProvider as 'local' | 'llm',
       llmBaseUrl,

@@ -4,7 +4,7 @@
 //
 //   ringing ──accept──▶ consulting ──complete{introduce}──▶ introducing ──complete──▶ completed
 //      │                   │   └──────────complete──────────────────────────────────▲
-//      └─ decline / timeout / cancel / caller_left / failed ◀─┘
+//      └─ decline / timeout / target_offline / cancel / caller_left / failed ◀─┘
 import type { CallEvent, Decision } from './call.js';
 
 export type TransferState =
@@ -34,7 +34,8 @@ export type TransferEvent =
   | { type: 'cancel'; agentId: string }
   | { type: 'complete'; agentId: string; introduce: boolean }
   | { type: 'timeout' }
-  | { type: 'caller_left' }
+  | { type: 'target_offline' } // B's console is gone: nobody will answer the ring
+  | { type: 'caller_left'; hungUp?: boolean } // hungUp: pressed hang up, not a lost connection
   | { type: 'agent_left'; agentId: string };
 
 export type TransferEffect =
@@ -97,12 +98,18 @@ export function decideTransfer(t: TransferSnapshot, event: TransferEvent): Trans
       return conflict(t, 'complete');
     case 'timeout':
       return t.state === 'ringing' ? go(t, 'timed_out', [backToA(t)], 'no_answer') : same(t);
-    case 'caller_left':
-      if (t.state === 'ringing' || t.state === 'consulting') {
-        return go(t, 'caller_left', [{ type: 'call', event: { type: 'caller_left' } }], 'caller_left');
-      }
-      if (t.state === 'introducing') return go(t, 'completed', [{ type: 'call', event: { type: 'caller_left' } }]);
+    case 'target_offline':
+      // Only a ring is ended: once B accepted, B's drop is agent_left's business (LiveKit).
+      return t.state === 'ringing' ? go(t, 'failed', [backToA(t)], 'target_offline') : same(t);
+    case 'caller_left': {
+      const end: TransferEffect = {
+        type: 'call',
+        event: event.hungUp ? { type: 'hangup', by: { kind: 'caller' } } : { type: 'caller_left' },
+      };
+      if (t.state === 'ringing' || t.state === 'consulting') return go(t, 'caller_left', [end], 'caller_left');
+      if (t.state === 'introducing') return go(t, 'completed', [end]);
       return same(t);
+    }
     case 'agent_left':
       return agentLeft(t, event.agentId);
   }

@@ -1,18 +1,25 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { agentOf, requireAgent } from '../http/auth.js';
+import { agentOf, requireAgent, sessionToken } from '../http/auth.js';
 import { CallView, errors } from '../http/schemas.js';
 import { AGENT_SECURITY } from '../http/schemas.js';
 import type { Deps } from '../services/deps.js';
 import { agentHome, callView } from '../services/views.js';
 import { getAgentPresence, listAgentPresence, setAgentStatus } from '../store/agents-repo.js';
 import { listQueue } from '../store/calls-repo.js';
+import { markSessionPresent } from '../store/sessions-repo.js';
 
 const Status = Type.Object({ status: Type.Union([Type.Literal('available'), Type.Literal('away')]) }, { additionalProperties: false });
-const Presence = Type.Object({ id: Type.String(), name: Type.String(), status: Type.String({ description: 'available | away | busy' }) });
+const Presence = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  status: Type.Union([Type.Literal('available'), Type.Literal('away'), Type.Literal('busy'), Type.Literal('offline')], {
+    description: 'busy: on a live call or consulting; offline: chose Available but no console open for PRESENCE_OFFLINE_AFTER_S',
+  }),
+});
 
 export async function agentRoutes(app: FastifyInstance, deps: Deps) {
-  const agentOnly = { preHandler: requireAgent(deps) };
+  const agentOnly = { onRequest: requireAgent(deps) }; // session before body: 401, never a schema 400
   const security = AGENT_SECURITY;
 
   app.get(
@@ -39,6 +46,9 @@ export async function agentRoutes(app: FastifyInstance, deps: Deps) {
     async (req) => {
       const me = agentOf(req);
       await setAgentStatus(deps.db, me.agentId, req.body.status);
+      // Choosing a status is a sign of life: this session counts as present for PRESENCE_OFFLINE_AFTER_S
+      // (an open console's event stream keeps it so; an API client without one goes offline after that).
+      await markSessionPresent(deps.db, deps.secrets.hash(sessionToken(req) ?? ''), deps.config.presenceOfflineAfterS);
       await deps.bus.publish({ type: 'agents' });
       const presence = (await getAgentPresence(deps.db, me.agentId))!;
       return { id: presence.id, name: presence.name, status: presence.status };

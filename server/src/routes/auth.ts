@@ -3,10 +3,11 @@ import { Type, type Static } from 'typebox';
 import { DUMMY_HASH, verifyPassword } from '../auth/passwords.js';
 import { newSecret } from '../auth/secrets.js';
 import { AppError } from '../errors.js';
+import { streamsOf } from '../events/streams.js';
 import { SESSION_COOKIE, SESSION_TTL_S, sessionToken } from '../http/auth.js';
 import { errors } from '../http/schemas.js';
 import { findAgentByEmail } from '../store/agents-repo.js';
-import { deleteSession, insertSession } from '../store/sessions-repo.js';
+import { deleteSession, insertSession, markSessionPresent } from '../store/sessions-repo.js';
 import type { Deps } from '../services/deps.js';
 
 const Login = Type.Object(
@@ -33,6 +34,9 @@ export async function authRoutes(app: FastifyInstance, deps: Deps) {
       if (!agent || !ok) throw new AppError('invalid_credentials', 'Email or password is incorrect.');
       const token = newSecret();
       await insertSession(deps.db, deps.secrets.hash(token), agent.id, new Date(Date.now() + SESSION_TTL_S * 1000));
+      // Signing in counts as present for PRESENCE_OFFLINE_AFTER_S: time for the console to open its event stream.
+      const present = await markSessionPresent(deps.db, deps.secrets.hash(token), deps.config.presenceOfflineAfterS);
+      if (present?.wasOffline) await deps.bus.publish({ type: 'agents' });
       reply.setCookie(SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'strict',
@@ -48,7 +52,15 @@ export async function authRoutes(app: FastifyInstance, deps: Deps) {
 
   app.post('/api/auth/logout', { schema: { tags: ['auth'], summary: 'Sign out (revokes the session)' } }, async (req, reply) => {
     const token = sessionToken(req);
-    if (token) await deleteSession(deps.db, deps.secrets.hash(token));
+    if (token) {
+      // The session's presence goes with its row: unless another session of the agent keeps a
+      // console open, they are offline now. Its event streams end here at once, and on other
+      // instances at their next heartbeat (which finds the session gone).
+      const tokenHash = deps.secrets.hash(token);
+      const existed = await deleteSession(deps.db, tokenHash);
+      streamsOf(deps).closeSession(tokenHash);
+      if (existed) await deps.bus.publish({ type: 'agents' });
+    }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true };
   });

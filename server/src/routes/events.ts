@@ -1,14 +1,24 @@
 // Server-sent events for agent consoles. The stream only says what changed;
 // the console refetches, so a missed event costs a moment, never correctness.
 import type { FastifyInstance } from 'fastify';
-import { requireAgent } from '../http/auth.js';
+import { streamsOf, type OpenStream } from '../events/streams.js';
+import { AppError } from '../errors.js';
+import { agentOf, requireAgent, sessionToken } from '../http/auth.js';
 import type { Deps } from '../services/deps.js';
+import { markSessionPresent } from '../store/sessions-repo.js';
 
 export async function eventRoutes(app: FastifyInstance, deps: Deps) {
+  // An open stream is the console being there (presence); see events/streams.ts.
+  const streams = streamsOf(deps);
+  app.addHook('preClose', async () => streams.closeAll()); // long-lived responses would hold app.close()
   app.get(
     '/api/events',
     { preHandler: requireAgent(deps), schema: { tags: ['agents'], summary: 'Server-sent events: queue, agents, call, transfer', security: [{ cookie: [] }, { bearer: [] }] } },
     async (req, reply) => {
+      const tokenHash = deps.secrets.hash(sessionToken(req) ?? '');
+      const present = await markSessionPresent(deps.db, tokenHash, deps.config.presenceOfflineAfterS);
+      if (!present) throw new AppError('unauthorized', 'Sign in as an agent to use this route.');
+      if (present.wasOffline) await deps.bus.publish({ type: 'agents' });
       reply.hijack();
       reply.raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
@@ -22,10 +32,17 @@ export async function eventRoutes(app: FastifyInstance, deps: Deps) {
         reply.raw.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
       });
       const ping = setInterval(() => reply.raw.write(': ping\n\n'), 15_000);
-      req.raw.on('close', () => {
+      const done = () => {
         clearInterval(ping);
         unsubscribe();
-      });
+        streams.remove(stream);
+      };
+      // close(): the server ends the stream (logout, session gone); the browser sees the end.
+      const stream: OpenStream = { tokenHash, agentId: agentOf(req).agentId, close: () => (done(), reply.raw.end()) };
+      streams.add(stream);
+      req.raw.on('close', done);
+      reply.raw.on('close', done);
+      if (reply.raw.destroyed || reply.raw.socket?.destroyed !== false) done(); // gone while we marked presence
     },
   );
 }

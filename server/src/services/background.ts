@@ -1,18 +1,18 @@
-// The work no request does: ring timeouts, reconnect grace periods, rooms whose media may
-// differ from the record, and the periodic reconcile of every live room. Every instance
+// The work no request does: ring timeouts, reconnect grace periods, ringing transfers to
+// agents who went offline, rooms whose media may differ from the record, and the periodic
+// reconcile of every live room. Every instance
 // runs the fast loop (row locks make each outcome happen once); the full reconcile runs on
 // the instance holding a lease, so its cost does not grow with the number of instances.
 import { forgetOldWebhooks, tryLease } from '../store/members-repo.js';
 import type { Deps } from './deps.js';
 import { INSTANCE_ID } from './media-sync.js';
+import { endTransfersToOfflineTargets } from './presence.js';
 import { settleDepartures } from './room-events.js';
 import { timeOutOverdueTransfers } from './transfers.js';
 
 export interface BackgroundOptions {
   /** Ring timeouts, departures, dirty rooms. 0 turns the loop off (tests that drive time). */
   tickMs: number;
-  /** Extra work per tick (e.g. presence sweeps). */
-  extraTicks?: Array<(deps: Deps) => Promise<unknown>>;
 }
 
 export function startBackground(deps: Deps, opts: BackgroundOptions): () => Promise<void> {
@@ -31,7 +31,7 @@ export function startBackground(deps: Deps, opts: BackgroundOptions): () => Prom
     try {
       await guard('transfer sweeper', () => timeOutOverdueTransfers(deps));
       await guard('departures', () => settleDepartures(deps));
-      for (const extra of opts.extraTicks ?? []) await guard('sweeper', () => extra(deps));
+      await guard('offline targets', () => endTransfersToOfflineTargets(deps));
       await guard('dirty rooms', () => deps.mediaSync.retryDirty());
     } finally {
       busy = false;

@@ -1,7 +1,7 @@
 import type { Queryable } from './db.js';
 
 export type AgentStatus = 'available' | 'away';
-export type Presence = AgentStatus | 'busy';
+export type Presence = AgentStatus | 'busy' | 'offline';
 
 export interface AgentRecord {
   id: string;
@@ -39,17 +39,33 @@ export async function setAgentStatus(q: Queryable, id: string, status: AgentStat
   await q.query('UPDATE agents SET status = $2 WHERE id = $1', [id, status]);
 }
 
-// "busy" is derived, never stored: an agent is busy while on a live call or in a
-// consultation as the transfer target, so it can never go stale after a crash.
+/** The agent's console is open somewhere: a session of theirs kept present by an event stream (see 003_presence.sql). */
+const consolePresent = (agentId: string) =>
+  `EXISTS (SELECT 1 FROM sessions s WHERE s.agent_id = ${agentId} AND s.present_until > now())`;
+
+// "busy" and "offline" are derived, never stored: an agent is busy while on a live call or in a
+// consultation as the transfer target, so it can never go stale after a crash; an agent who
+// chose Available but whose console is gone (no event stream on any instance) is offline.
+// The call record wins over the console (busy stays busy) and a chosen Away stays away.
 const PRESENCE_SQL = `
   SELECT a.id, a.name, a.email,
     CASE
       WHEN EXISTS (SELECT 1 FROM calls c WHERE c.agent_id = a.id AND c.state IN ('active', 'on_hold')) THEN 'busy'
       WHEN EXISTS (SELECT 1 FROM transfers t WHERE (t.target_agent_id = a.id OR t.from_agent_id = a.id)
                    AND t.state IN ('consulting', 'introducing')) THEN 'busy'
+      WHEN a.status = 'away' THEN 'away'
+      WHEN NOT ${consolePresent('a.id')} THEN 'offline'
       ELSE a.status
     END AS status
   FROM agents a`;
+
+/** Ringing transfers whose target's console is gone: nobody will answer them. */
+export async function ringingTransfersToOfflineTargets(q: Queryable): Promise<string[]> {
+  const rows = await q.query<{ id: string }>(
+    `SELECT t.id FROM transfers t WHERE t.state = 'ringing' AND NOT ${consolePresent('t.target_agent_id')} ORDER BY t.requested_at`,
+  );
+  return rows.map((r) => r.id);
+}
 
 export async function listAgentPresence(q: Queryable): Promise<AgentPresence[]> {
   return q.query<AgentPresence>(`${PRESENCE_SQL} ORDER BY a.name, a.id`);

@@ -17,6 +17,38 @@ export async function findSessionAgent(q: Queryable, tokenHash: string): Promise
   return rows[0] ?? null;
 }
 
-export async function deleteSession(q: Queryable, tokenHash: string) {
-  await q.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
+/** True when there was such a session. */
+export async function deleteSession(q: Queryable, tokenHash: string): Promise<boolean> {
+  return (await q.query('DELETE FROM sessions WHERE token_hash = $1 RETURNING 1', [tokenHash])).length > 0;
+}
+
+// Presence: an open event stream keeps its session present until now() + aliveS (database
+// clock, so every instance agrees). A session that is gone or expired is not touched.
+
+/** On connect: marks the session present; says whether the agent was offline before (for a presence event). */
+export async function markSessionPresent(
+  q: Queryable,
+  tokenHash: string,
+  aliveS: number,
+): Promise<{ agentId: string; wasOffline: boolean } | null> {
+  const rows = await q.query<{ agentId: string; wasOffline: boolean }>(
+    `WITH me AS (SELECT agent_id FROM sessions WHERE token_hash = $1),
+          before AS (SELECT NOT EXISTS (SELECT 1 FROM sessions s, me WHERE s.agent_id = me.agent_id AND s.present_until > now()) AS offline)
+     UPDATE sessions SET present_until = now() + make_interval(secs => $2)
+     WHERE token_hash = $1 AND expires_at > now()
+     RETURNING agent_id AS "agentId", (SELECT offline FROM before) AS "wasOffline"`,
+    [tokenHash, aliveS],
+  );
+  return rows[0] ?? null;
+}
+
+/** Heartbeat for all of one instance's open streams in one statement; returns the sessions still valid. */
+export async function keepSessionsPresent(q: Queryable, tokenHashes: string[], aliveS: number): Promise<Set<string>> {
+  if (tokenHashes.length === 0) return new Set();
+  const rows = await q.query<{ token_hash: string }>(
+    `UPDATE sessions SET present_until = now() + make_interval(secs => $2)
+     WHERE token_hash = ANY($1) AND expires_at > now() RETURNING token_hash`,
+    [tokenHashes, aliveS],
+  );
+  return new Set(rows.map((r) => r.token_hash));
 }

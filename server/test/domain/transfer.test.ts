@@ -33,6 +33,18 @@ describe('transfer state machine', () => {
     }
   });
 
+  it('B going offline while the transfer rings ends it at once as failed (target_offline), the caller back with A', () => {
+    const d = decideTransfer(t('ringing'), { type: 'target_offline' });
+    expect(d).toMatchObject({ ok: true, changed: true, next: { state: 'failed', failReason: 'target_offline' } });
+    expect(d.ok && d.effects).toEqual([backToA]);
+  });
+
+  it('B going offline after accepting, or after the transfer ended, changes nothing', () => {
+    for (const s of ALL.filter((s) => s !== 'ringing')) {
+      expect(decideTransfer(t(s), { type: 'target_offline' })).toEqual({ ok: true, next: t(s), effects: [], changed: false });
+    }
+  });
+
   it('A cancelling while ringing returns the caller; while consulting it also removes B', () => {
     const ringing = decideTransfer(t('ringing'), { type: 'cancel', agentId: A });
     expect(ringing.ok && ringing.effects).toEqual([backToA]);

@@ -18,6 +18,12 @@ describe('configuration', () => {
     expect(c.summary.provider).toBe('local');
   });
 
+  it('an agent without a console is offline after 10 s by default; PRESENCE_OFFLINE_AFTER_S sets it, at least 2', () => {
+    expect(loadConfig({}).presenceOfflineAfterS).toBe(10);
+    expect(loadConfig({ PRESENCE_OFFLINE_AFTER_S: '2' }).presenceOfflineAfterS).toBe(2);
+    expect(problems({ PRESENCE_OFFLINE_AFTER_S: '1' }).join('\n')).toMatch(/PRESENCE_OFFLINE_AFTER_S must be an integer between 2 and/);
+  });
+
   it('production refuses missing secrets and names each one', () => {
     const p = problems({ NODE_ENV: 'production' });
     expect(p.join('\n')).toMatch(/LIVEKIT_URL/);

@@ -1,7 +1,7 @@
 import { Icon } from '../shared/Icon';
-import type { AgentStatus } from '../shared/types';
+import type { PresenceStatus } from '../shared/types';
 
-export function IdlePanel({ status, queueLength }: { status: AgentStatus; queueLength: number }) {
+export function IdlePanel({ status, queueLength }: { status: PresenceStatus; queueLength: number }) {
   return (
     <section className="card idle-panel">
       <div className="idle-icon" aria-hidden>

@@ -2,6 +2,7 @@
 
 export type CallState = 'waiting' | 'active' | 'on_hold' | 'ended';
 export type AgentStatus = 'available' | 'away' | 'busy';
+/** offline: chose Available, but no console of theirs has been connected for PRESENCE_OFFLINE_AFTER_S. */
 export type PresenceStatus = AgentStatus | 'offline';
 
 export type TransferState =
@@ -81,7 +82,7 @@ export interface Agent {
   id: string;
   name: string;
   email: string;
-  status: AgentStatus;
+  status: PresenceStatus;
 }
 
 export interface Me {

@@ -1,0 +1,107 @@
+// The agent consoles' open event streams on this API instance, keyed by the session's token
+// hash. They are what makes an agent present (see store/migrations/003_presence.sql):
+// - one heartbeat per instance, every offline_after/3 s, pushes every open session's
+//   present_until forward in ONE statement and learns at the same time which sessions are
+//   gone or expired: their streams close (a logout on another instance is noticed here);
+// - a logout on this instance closes that session's streams at once (closeSession).
+import type { Deps } from '../services/deps.js';
+import { keepSessionsPresent } from '../store/sessions-repo.js';
+
+export interface OpenStream {
+  tokenHash: string;
+  agentId: string;
+  /** Ends the HTTP response; the browser sees the stream end. */
+  close(): void;
+}
+
+export interface StreamRegistry {
+  add(s: OpenStream): void;
+  remove(s: OpenStream): void;
+  /** Closes every stream of this session on this instance; returns how many. */
+  closeSession(tokenHash: string): number;
+  closeAll(): void;
+  /** One heartbeat now (the timer calls it; tests may too). */
+  heartbeat(): Promise<void>;
+  count(): number;
+}
+
+export function heartbeatMs(offlineAfterS: number): number {
+  return Math.max(500, Math.floor((offlineAfterS * 1000) / 3));
+}
+
+function createStreamRegistry(deps: Pick<Deps, 'db' | 'config' | 'log'>): StreamRegistry {
+  const byToken = new Map<string, Set<OpenStream>>();
+  let timer: NodeJS.Timeout | null = null;
+  let beating = false;
+
+  const stopIfIdle = () => {
+    if (byToken.size === 0 && timer) {
+      clearInterval(timer);
+      timer = null;
+    }
+  };
+
+  const registry: StreamRegistry = {
+    add(s) {
+      const set = byToken.get(s.tokenHash) ?? new Set();
+      set.add(s);
+      byToken.set(s.tokenHash, set);
+      if (!timer) {
+        timer = setInterval(() => void registry.heartbeat(), heartbeatMs(deps.config.presenceOfflineAfterS));
+        timer.unref();
+      }
+    },
+    remove(s) {
+      const set = byToken.get(s.tokenHash);
+      if (!set?.delete(s)) return;
+      if (set.size === 0) byToken.delete(s.tokenHash);
+      stopIfIdle();
+    },
+    closeSession(tokenHash) {
+      const set = byToken.get(tokenHash);
+      if (!set) return 0;
+      const streams = [...set];
+      for (const s of streams) {
+        registry.remove(s);
+        s.close();
+      }
+      return streams.length;
+    },
+    closeAll() {
+      for (const hash of [...byToken.keys()]) registry.closeSession(hash);
+    },
+    async heartbeat() {
+      if (beating) return; // a slow database: skip a tick rather than pile up statements
+      const hashes = [...byToken.keys()];
+      if (hashes.length === 0) return;
+      beating = true;
+      try {
+        const valid = await keepSessionsPresent(deps.db, hashes, deps.config.presenceOfflineAfterS);
+        for (const hash of hashes) if (!valid.has(hash)) registry.closeSession(hash);
+      } catch (err) {
+        // Database unreachable: keep the streams; presence simply lapses if this lasts.
+        deps.log.warn({ err }, 'event stream heartbeat');
+      } finally {
+        beating = false;
+      }
+    },
+    count() {
+      let n = 0;
+      for (const set of byToken.values()) n += set.size;
+      return n;
+    },
+  };
+  return registry;
+}
+
+// One registry per app (per Deps object), created on first use so app.ts needs no wiring.
+const registries = new WeakMap<object, StreamRegistry>();
+
+export function streamsOf(deps: Pick<Deps, 'db' | 'config' | 'log'>): StreamRegistry {
+  let r = registries.get(deps);
+  if (!r) {
+    r = createStreamRegistry(deps);
+    registries.set(deps, r);
+  }
+  return r;
+}
