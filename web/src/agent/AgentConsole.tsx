@@ -42,6 +42,8 @@ function introducingCall(t: TransferView, cached: CallView | null): CallView {
     notes: '',
     queuePosition: null,
     holdCount: 0,
+    callerReconnecting: false,
+    agentReconnecting: false,
     timeline: [],
     transfer: null,
   };

@@ -83,6 +83,11 @@ export function CallCard(p: Props) {
         </p>
       )}
       {call.state === 'ended' && <p className="banner banner-warn">Call ended — {endReasonForAgent(call.endReason)}</p>}
+      {live && call.callerReconnecting && (
+        <p className="banner banner-info" role="status" data-testid="caller-reconnecting">
+          <span className="spinner spinner-small" aria-hidden /> {call.callerName}'s connection dropped — keeping the call while they reconnect.
+        </p>
+      )}
 
       <ParticipantsStrip />
 
@@ -91,6 +96,13 @@ export function CallCard(p: Props) {
           {room.status === 'connecting' ? (
             <>
               <span className="spinner spinner-small" aria-hidden /> Connecting audio…
+            </>
+          ) : room.dropReason === 'elsewhere' ? (
+            <>
+              <Icon name="alert" /> This call's audio is in another tab of yours.{' '}
+              <button className="btn btn-small btn-primary" data-testid="use-this-tab" onClick={p.onRejoin} disabled={!owner}>
+                Use this tab
+              </button>
             </>
           ) : (
             <>

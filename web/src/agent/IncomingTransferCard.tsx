@@ -120,6 +120,13 @@ export function IncomingTransferCard({ transfer: t, actions, canAccept, onAccept
             <>
               <span className="spinner spinner-small" aria-hidden /> Connecting audio…
             </>
+          ) : room.dropReason === 'elsewhere' ? (
+            <>
+              <Icon name="alert" /> This call's audio is in another tab of yours.{' '}
+              <button className="btn btn-small btn-primary" data-testid="use-this-tab" onClick={onRejoin}>
+                Use this tab
+              </button>
+            </>
           ) : (
             <>
               <Icon name="alert" /> Your audio is not connected.{' '}

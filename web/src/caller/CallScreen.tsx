@@ -41,6 +41,10 @@ export function CallScreen({ connecting, call, hangingUp, error, onHangup }: Pro
     icon = 'pause';
     headline = 'On hold — please stay on the line';
     sub = 'We will be right back with you.';
+  } else if (call?.agentReconnecting) {
+    icon = 'pause';
+    headline = 'One moment — your agent is reconnecting';
+    sub = 'Please stay on the line.';
   } else {
     icon = 'headset';
     headline = (

@@ -154,7 +154,11 @@ export function useCallerCall(): CallerCall {
         }
         setCall(view);
         audioContext();
-        await connect(s);
+        // The saved token may have expired (they live a minute): ask for the same call again.
+        const grant = await api.rejoinAsCaller(s.id, s.callerKey);
+        const fresh = { ...s, token: grant.token, livekitUrl: grant.livekitUrl };
+        saveSession(fresh);
+        await connect(fresh);
       } catch {
         clearSession();
       }
@@ -181,7 +185,8 @@ export function useCallerCall(): CallerCall {
       if (session.current !== s || phaseRef.current !== 'in_call' || rejoinTried.current) return;
       rejoinTried.current = true;
       try {
-        await callRoom.join(s.id, s.livekitUrl, s.token);
+        const grant = await api.rejoinAsCaller(s.id, s.callerKey);
+        await callRoom.join(s.id, grant.livekitUrl, grant.token);
       } catch {
         setError('The connection was lost.');
       }
@@ -190,7 +195,7 @@ export function useCallerCall(): CallerCall {
 
   // Hold music whenever the caller is waiting for a human.
   const state = call?.state;
-  const wantMusic = live && (state === undefined || state === 'waiting' || state === 'on_hold');
+  const wantMusic = live && (state === undefined || state === 'waiting' || state === 'on_hold' || call?.agentReconnecting === true);
   useEffect(() => {
     if (wantMusic) holdMusic.start();
     else holdMusic.stop();

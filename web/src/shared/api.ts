@@ -54,6 +54,25 @@ async function request<T>(method: Method, path: string, body?: unknown, headers:
   return data as T;
 }
 
+/**
+ * This console tab's id: sessionStorage survives a reload of the tab but is not shared with
+ * other tabs, so the server can tell "the same tab came back" from "a second tab".
+ */
+export function consoleTabId(): string {
+  const KEY = 'warmline.console.tab';
+  try {
+    let id = sessionStorage.getItem(KEY);
+    if (!id) {
+      id = crypto.randomUUID().replace(/-/g, '');
+      sessionStorage.setItem(KEY, id);
+    }
+    return id;
+  } catch {
+    return 'no-storage';
+  }
+}
+const tabHeader = () => ({ 'X-Console-Tab': consoleTabId() });
+
 /** Human-readable message for any thrown value. */
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
@@ -73,6 +92,9 @@ export const api = {
     request<CallView>('GET', `/api/calls/${enc(id)}`, undefined, callerHeaders(callerKey)),
   hangupAsCaller: (id: string, callerKey: string) =>
     request<CallView>('POST', `/api/calls/${enc(id)}/hangup`, {}, callerHeaders(callerKey)),
+  /** The same call after a reload or a lost connection: a fresh short-lived token. */
+  rejoinAsCaller: (id: string, callerKey: string) =>
+    request<RoomGrant>('POST', `/api/calls/${enc(id)}/join`, {}, callerHeaders(callerKey)),
 
   // Agent session
   login: (email: string, password: string) =>
@@ -90,7 +112,10 @@ export const api = {
   getCall: (id: string) => request<CallView>('GET', `/api/calls/${enc(id)}`),
 
   // Agent call control
-  acceptCall: (id: string) => request<RoomGrant>('POST', `/api/calls/${enc(id)}/accept`, {}),
+  acceptCall: (id: string) => request<RoomGrant>('POST', `/api/calls/${enc(id)}/accept`, {}, tabHeader()),
+  /** A fresh short-lived token for the call this agent is on (reload, lost network, "use this tab"). */
+  rejoinAsAgent: (id: string, takeOver = false) =>
+    request<RoomGrant>('POST', `/api/calls/${enc(id)}/join`, takeOver ? { takeOver } : {}, tabHeader()),
   hold: (id: string, hold: boolean) => request<CallView>('POST', `/api/calls/${enc(id)}/hold`, { hold }),
   hangup: (id: string) => request<CallView>('POST', `/api/calls/${enc(id)}/hangup`, {}),
   saveNotes: (id: string, notes: string) => request<unknown>('PUT', `/api/calls/${enc(id)}/notes`, { notes }),
@@ -102,7 +127,7 @@ export const api = {
       ...(notes.trim() ? { notes } : {}), // the server trims (and keeps a leading U+FEFF as typed)
     }),
   getTransfer: (id: string) => request<TransferView>('GET', `/api/transfers/${enc(id)}`),
-  acceptTransfer: (id: string) => request<RoomGrant>('POST', `/api/transfers/${enc(id)}/accept`, {}),
+  acceptTransfer: (id: string) => request<RoomGrant>('POST', `/api/transfers/${enc(id)}/accept`, {}, tabHeader()),
   declineTransfer: (id: string) => request<unknown>('POST', `/api/transfers/${enc(id)}/decline`, {}),
   cancelTransfer: (id: string) => request<unknown>('POST', `/api/transfers/${enc(id)}/cancel`, {}),
   completeTransfer: (id: string, introduce: boolean) =>

@@ -6,6 +6,7 @@
 // - window.__warmline.room always points at the current Room (or null) for diagnostics.
 import {
   ConnectionState,
+  DisconnectReason,
   type LocalAudioTrack,
   type RemoteTrack,
   Room,
@@ -37,6 +38,8 @@ export interface RoomSnapshot {
   localSpeaking: boolean;
   /** Increments on every disconnect that we did not ask for (server removed us, network lost). */
   droppedCount: number;
+  /** Why the last unasked-for disconnect happened; 'elsewhere': another tab took this identity. */
+  dropReason: 'elsewhere' | 'removed' | 'lost' | null;
 }
 
 declare global {
@@ -56,6 +59,7 @@ const IDLE: RoomSnapshot = {
   peers: [],
   localSpeaking: false,
   droppedCount: 0,
+  dropReason: null,
 };
 
 /**
@@ -175,6 +179,11 @@ export class CallRoom {
   }
 
   /** Disconnect on purpose (hang up, call completed). Safe to call when idle. */
+  /** Another tab of this agent holds the call's audio (the server said so, or took it from us). */
+  markElsewhere(): void {
+    this.set({ status: 'disconnected', dropReason: 'elsewhere' });
+  }
+
   async leave(): Promise<void> {
     this.generation++;
     const room = this.room;
@@ -291,8 +300,14 @@ export class CallRoom {
         this.ensureMic();
       })
       .on(RoomEvent.MediaDevicesError, (err: Error) => mine() && this.set({ micError: micErrorText(err) }))
-      .on(RoomEvent.Disconnected, () => {
+      .on(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
         if (!mine()) return;
+        const dropReason =
+          reason === DisconnectReason.DUPLICATE_IDENTITY
+            ? 'elsewhere'
+            : reason === DisconnectReason.PARTICIPANT_REMOVED || reason === DisconnectReason.ROOM_DELETED
+              ? 'removed'
+              : 'lost';
         // Not asked for by us: the server removed us (call completed / ended) or the network died.
         this.room = null;
         exposeRoom(null);
@@ -305,6 +320,7 @@ export class CallRoom {
           key: this.snapshot.key,
           muted: this.wantMuted,
           droppedCount: this.snapshot.droppedCount + 1,
+          dropReason,
         });
       });
   }

@@ -63,6 +63,9 @@ export interface CallView {
   notes: string;
   queuePosition: number | null;
   holdCount: number;
+  /** Dropped and inside the reconnect grace period. */
+  callerReconnecting: boolean;
+  agentReconnecting: boolean;
   timeline: TimelineEntry[];
   transfer: TransferView | null;
 }
