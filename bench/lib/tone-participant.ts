@@ -112,9 +112,10 @@ export class ToneParticipant {
         p.track = null;
       }
     });
+    // Listen before connecting: a grant that arrives while connect() runs must not be missed.
+    p.watchPermissions();
     await p.room.connect(opts.url, opts.token, { autoSubscribe: true, dynacast: false });
     p.connectedAt = performance.now();
-    p.watchPermissions();
     if (opts.freq !== null) {
       p.source = new AudioSource(SAMPLE_RATE, 1, SOURCE_QUEUE_MS);
       p.startTone();
@@ -124,6 +125,7 @@ export class ToneParticipant {
       if ((opts.publish ?? true) && grantsPublish) await p.publish();
       else if ((opts.publish ?? true) && !grantsPublish) p.publishRevoked = true;
     }
+    p.replayEarlyEvents(); // grants that came during connect(), now that we know what we wait for
     return p;
   }
 
@@ -255,7 +257,12 @@ export class ToneParticipant {
   // --- receiving -----------------------------------------------------------------
 
   private async analyse(track: RemoteTrack, from: string) {
-    const stream = new AudioStream(track, { sampleRate: SAMPLE_RATE, numChannels: 1, frameSizeMs: FRAME_MS });
+    let stream: AudioStream;
+    try {
+      stream = new AudioStream(track, { sampleRate: SAMPLE_RATE, numChannels: 1, frameSizeMs: FRAME_MS });
+    } catch {
+      return; // unsubscribed before the stream could open: nothing to hear
+    }
     this.streams.add(stream);
     try {
       // Ends when the track is unsubscribed or the room disconnects.
@@ -284,32 +291,50 @@ export class ToneParticipant {
    * FFI layer sends it; listen there. When the server grants canPublish again (hold or
    * transfer over), re-publish the tone like the caller's page does.
    */
+  private earlyEvents: any[] | null = [];
+
   private watchPermissions() {
     const ffi = ffiClient();
-    const handle = (this.room as unknown as { ffiHandle?: { handle: bigint } }).ffiHandle?.handle;
-    if (!ffi || handle === undefined) return;
+    if (!ffi) return;
+    const handleOf = () => (this.room as unknown as { ffiHandle?: { handle: bigint } }).ffiHandle?.handle;
     this.ffiListener = (ev: any) => {
       if (ev?.message?.case !== 'roomEvent') return;
       const re = ev.message.value;
-      if (re.roomHandle !== handle || re.message?.case !== 'participantPermissionChanged') return;
-      const change = re.message.value;
-      if (change.participantIdentity !== this.identity) return;
-      const perm = change.permission ?? {};
-      this.localEvents.push({ t: performance.now(), kind: 'permission', detail: { canPublish: perm.canPublish, canSubscribe: perm.canSubscribe } });
-      if (perm.canPublish === false && this.publication) {
-        // The server has already unpublished our track, but rtc-node keeps the local
-        // publication: drop it, so that publishing again is possible.
-        this.publishRevoked = true;
-        void this.dropLocalPublication();
-      } else if (perm.canPublish && this.publishRevoked && this.republishOnGrant && this.source) {
-        this.publishRevoked = false;
-        void (async () => {
-          await this.dropping;
-          await this.publish();
-        })().catch((err) => this.localEvents.push({ t: performance.now(), kind: 'republish-failed', detail: String(err) }));
+      if (re.message?.case !== 'participantPermissionChanged') return;
+      const handle = handleOf();
+      if (handle === undefined) {
+        this.earlyEvents?.push(ev); // the room handle is known only once connect() returns
+        return;
       }
+      if (re.roomHandle !== handle) return;
+      this.onPermission(re.message.value);
     };
     ffi.on('ffi_event', this.ffiListener);
+  }
+
+  private replayEarlyEvents() {
+    const handle = (this.room as unknown as { ffiHandle?: { handle: bigint } }).ffiHandle?.handle;
+    const early = this.earlyEvents ?? [];
+    this.earlyEvents = null;
+    for (const ev of early) if (ev.message.value.roomHandle === handle) this.onPermission(ev.message.value.message.value);
+  }
+
+  private onPermission(change: any) {
+    if (change.participantIdentity !== this.identity) return;
+    const perm = change.permission ?? {};
+    this.localEvents.push({ t: performance.now(), kind: 'permission', detail: { canPublish: perm.canPublish, canSubscribe: perm.canSubscribe } });
+    if (perm.canPublish === false && this.publication) {
+      // The server has already unpublished our track, but rtc-node keeps the local
+      // publication: drop it, so that publishing again is possible.
+      this.publishRevoked = true;
+      void this.dropLocalPublication();
+    } else if (perm.canPublish && this.publishRevoked && this.republishOnGrant && this.source) {
+      this.publishRevoked = false;
+      void (async () => {
+        await this.dropping;
+        await this.publish();
+      })().catch((err) => this.localEvents.push({ t: performance.now(), kind: 'republish-failed', detail: String(err) }));
+    }
   }
 }
 

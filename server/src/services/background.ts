@@ -44,7 +44,7 @@ export function startBackground(deps: Deps, opts: BackgroundOptions): () => Prom
     reconciling = true;
     try {
       const intervalS = deps.config.media.reconcileIntervalS;
-      if (force || (await tryLease(deps.db, 'reconciler', INSTANCE_ID, intervalS * 2 + 5))) {
+      if (force || (await tryLease(deps.db, 'reconciler', INSTANCE_ID, intervalS + 5))) {
         const r = await deps.mediaSync.reconcileAll();
         if (r.fixes) log.info(r, 'reconciled live rooms');
         await forgetOldWebhooks(deps.db, 24 * 3600);

@@ -3,6 +3,7 @@
 // that connection (its sid) is the newest one on record, so replays and late deliveries
 // change nothing. A drop is not a hang-up: the call keeps its place for the grace period
 // and only then does an agent's call go back to the queue, or a caller's call end.
+import { entitlement } from '../domain/room-policy.js';
 import { AppError } from '../errors.js';
 import { parseIdentity } from '../livekit/media.js';
 import * as calls from '../store/calls-repo.js';
@@ -11,6 +12,7 @@ import { openTransferForCall } from '../store/transfers-repo.js';
 import { applyCallEvent, applyTransferEvent, type Applied } from './apply-events.js';
 import { hangupCall, lockCall } from './calls.js';
 import type { Deps } from './deps.js';
+import { loadRoomRecord, memberOf } from './media-sync.js';
 
 export interface RoomWebhook {
   id: string;
@@ -40,8 +42,18 @@ export async function takeRoomWebhook(deps: Deps, w: RoomWebhook): Promise<'dupl
           tabId: p.attributes.tab ?? null,
           at: p.joinedAt,
         });
-        if (!fresh) return 'stale';
-        if (who) await calls.addCallEvent(deps.db, call.id, `${who.kind}_joined`, who.kind === 'agent' ? { agentId: who.agentId } : {});
+        // The reconciler may have recorded this very connection before its webhook arrived.
+        const known = fresh ? null : await members.getMember(deps.db, call.id, p.identity);
+        if (!fresh && (known?.sid !== p.sid || known.leftAt)) {
+          await reconcileSoon(deps, call.id); // stale, but a look at the room costs little
+          return 'stale';
+        }
+        // Only someone the record lets in makes the timeline; an intruder is just removed.
+        const rec = await loadRoomRecord(deps.db, call.id);
+        const m = memberOf(p.identity);
+        if (who && rec && m && entitlement(rec, m)) {
+          await calls.addCallEvent(deps.db, call.id, `${who.kind}_joined`, who.kind === 'agent' ? { agentId: who.agentId } : {});
+        }
         await deps.bus.publish({ type: 'call', callId: call.id });
       }
       // Whoever joined gets the record's permissions; whoever is not entitled is removed at once.
