@@ -116,6 +116,7 @@ export class ToneParticipant {
     p.watchPermissions();
     await p.room.connect(opts.url, opts.token, { autoSubscribe: true, dynacast: false });
     p.connectedAt = performance.now();
+    if (!p.ffiListener) p.watchPermissions(); // the FFI client exists only once the first room connected
     if (opts.freq !== null) {
       p.source = new AudioSource(SAMPLE_RATE, 1, SOURCE_QUEUE_MS);
       p.startTone();
