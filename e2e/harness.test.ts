@@ -8,10 +8,12 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  assertNeverHeard,
   hears,
   measure,
   measureDetailed,
   probeState,
+  resetProbe,
   selectedIcePairs,
   waitUntilHears,
   waitUntilSilent,
@@ -107,6 +109,17 @@ describe('e2e audio harness (real livekit-server, real Chromium)', () => {
       expect(pairs.length).toBeGreaterThan(0);
       for (const p of pairs) expect(p.remote?.address).toBe('127.0.0.1');
     }
+  }, T);
+
+  it('a privacy check passes only on measured silence: it fails on the tone, and on a window the probe did not cover', async () => {
+    const from = Date.now();
+    await new Promise((r) => setTimeout(r, 1000));
+    const until = Date.now();
+    await assertNeverHeard(a.page, TONE_A, from, { until }); // A never hears its own microphone
+    await expect(assertNeverHeard(a.page, TONE_B, from, { until })).rejects.toThrow(/heard 660 Hz in \d+ of \d+ blocks/);
+    // A probe that produced nothing (here: its blocks dropped) must not pass as silence.
+    await resetProbe(a.page);
+    await expect(assertNeverHeard(a.page, TONE_A, from, { until })).rejects.toThrow(/produced only 0 blocks/);
   }, T);
 
   it('revoking A\'s canSubscribe+canPublish silences both directions; restoring brings both back', async () => {

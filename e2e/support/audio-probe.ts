@@ -29,8 +29,12 @@
 // From Node: measure / hears / waitUntilHears / waitUntilSilent / presentBlocks / … below.
 //
 // Block timestamps are epoch milliseconds (same clock as Node's Date.now() on this machine),
-// mapped from the AudioContext clock, so `waitUntilHears(..., { since: tAction })` measures
-// latency from a Node-side action to the first received block of a tone.
+// so `waitUntilHears(..., { since: tAction })` measures latency from a Node-side action to the
+// first received block of a tone. The audio thread maps AudioContext time to Date.now() with a
+// sliding 1 s minimum offset: with no sound card (headless, fake audio output) Chromium skips
+// render callbacks when the machine is busy, so the context clock runs slower than wall time
+// (measured 0.90-0.93x with three Chromium processes on 2 cores). A fixed offset let block times
+// fall seconds behind real time, and a window just measured held 0 blocks (issue 7).
 
 import type { BrowserContext, Page } from 'playwright-core';
 
@@ -89,6 +93,9 @@ export interface ProbeState {
   sampleRate: number | null;
   blockSize: number | null;
   blocks: number;
+  /** Wall-clock ms since the newest block was stamped (null before the first block). A probe
+   *  that keeps up shows a few tens of ms; seconds mean the audio thread is stalled. */
+  lagMs: number | null;
   peerConnections: number;
   tracks: Array<{ id: string; readyState: string; muted: boolean; addedAt: number }>;
   config: ProbeConfig;
@@ -201,14 +208,28 @@ class WarmlineProbeProcessor extends AudioWorkletProcessor {
     super();
     const o = options.processorOptions;
     this.analyzer = new WarmlineToneAnalyzer(sampleRate, o.freqs, o.blockSize);
+    this.offsets = []; // [ctx s, wall ms - ctx ms], offsets increasing (sliding-minimum deque)
+  }
+  // Date.now() minus context ms, taken on the audio thread so main-thread stalls cannot skew it:
+  // the minimum over the last 1 s of context time. The minimum removes render-burst (one 0.1 s
+  // output buffer is rendered at once) and preemption jitter; the 1 s window follows the
+  // context clock when it falls behind wall time (see the file header).
+  offsetMs() {
+    const q = this.offsets;
+    const off = Date.now() - currentTime * 1000;
+    while (q.length && q[q.length - 1][1] >= off) q.pop();
+    q.push([currentTime, off]);
+    while (q[0][0] < currentTime - 1) q.shift();
+    return q[0][1];
   }
   process(inputs) {
     const input = inputs[0];
     const ch = input && input.length ? input[0] : null;
     const len = ch ? ch.length : 128;
     const t0 = currentTime;
+    const offset = this.offsetMs();
     this.analyzer.push(ch, len, (amps, rms, end) => {
-      this.port.postMessage({ t: t0 + end / sampleRate, amps, rms });
+      this.port.postMessage({ t: (t0 + end / sampleRate) * 1000 + offset, amps, rms });
     });
     return true;
   }
@@ -228,18 +249,15 @@ export function probeInitScript(config: Partial<ProbeConfig> = {}): string {
 
   const FLOOR = -120;
   const toDb = (a) => (a > 1e-6 ? 20 * Math.log10(a) : FLOOR);
-  const nowEpoch = () => performance.timeOrigin + performance.now();
+  // Date.now(), like the worklet's stamps and Node's Date.now() (one system clock).
+  const nowEpoch = () => Date.now();
 
   // ---- block store ----
   let blocks = []; // { t: epoch ms (block end), db: number[], rmsDb: number }
   let lastLevels = null;
-  let offset = Infinity; // epoch ms - ctx ms, min-filtered (robust to main-thread stalls)
 
-  function record(ctxTimeSec, amps, rms) {
-    const recv = nowEpoch();
-    const ctxMs = ctxTimeSec * 1000;
-    if (recv - ctxMs < offset) offset = recv - ctxMs;
-    const b = { t: ctxMs + offset, db: amps.map(toDb), rmsDb: toDb(rms) };
+  function record(tEpochMs, amps, rms) {
+    const b = { t: tEpochMs, db: amps.map(toDb), rmsDb: toDb(rms) };
     blocks.push(b);
     if (blocks.length > CFG.maxBlocks) blocks.splice(0, blocks.length - CFG.maxBlocks);
     lastLevels = b;
@@ -297,7 +315,11 @@ export function probeInitScript(config: Partial<ProbeConfig> = {}): string {
     if (graphPromise) return graphPromise;
     mode = 'starting';
     graphPromise = (async () => {
-      ctx = new AudioContext({ latencyHint: 'interactive' });
+      // A large output buffer: the output is silent, so latency costs nothing, and with no sound
+      // card Chromium's fake output drops a whole buffer whenever its thread wakes up later than
+      // one buffer. Under CPU load, in the same 1-1.5 s windows of an agent page, a 10 ms buffer
+      // ('interactive') rendered 90-94 % of the audio, 0.1 s rendered 99-101 %.
+      ctx = new AudioContext({ latencyHint: 0.1 });
       blockSize = Math.round((ctx.sampleRate * CFG.blockMs) / 1000);
       mix = ctx.createGain();
       mix.channelCount = 1;
@@ -330,8 +352,9 @@ export function probeInitScript(config: Partial<ProbeConfig> = {}): string {
         node = ctx.createScriptProcessor(1024, 1, 1);
         node.onaudioprocess = (e) => {
           const data = e.inputBuffer.getChannelData(0);
-          const t0 = e.playbackTime - data.length / ctx.sampleRate;
-          an.push(data, data.length, (amps, rms, end) => record(t0 + end / ctx.sampleRate, amps, rms));
+          // Fallback only: runs on the main thread, so a main-thread stall delays these stamps.
+          const wallEnd = nowEpoch();
+          an.push(data, data.length, (amps, rms, end) => record(wallEnd - ((data.length - end) * 1000) / ctx.sampleRate, amps, rms));
         };
         mode = 'scriptprocessor';
       }
@@ -460,7 +483,7 @@ export function probeInitScript(config: Partial<ProbeConfig> = {}): string {
     state() {
       return {
         mode, error, contextState: ctx ? ctx.state : null, sampleRate: ctx ? ctx.sampleRate : null, blockSize,
-        blocks: blocks.length, peerConnections: pcCount,
+        blocks: blocks.length, lagMs: lastLevels ? Math.round(nowEpoch() - lastLevels.t) : null, peerConnections: pcCount,
         tracks: tracks.map((e) => ({ id: e.track.id, readyState: e.track.readyState, muted: e.track.muted, addedAt: e.addedAt })),
         config: Object.assign({}, CFG),
       };
@@ -522,34 +545,88 @@ export function configureProbe(page: Page, patch: Partial<ProbeConfig>): Promise
   return probeCall(page, 'configure', [patch]);
 }
 
-/** Summary of the blocks that ended in [since, until] (epoch ms; until defaults to now). */
+/** Raw summary of the blocks that ended in [since, until] (epoch ms; until defaults to now).
+ *  No coverage check: for diagnostics. Assertions use presentBlocks / assertNeverHeard / measure. */
 export function summarySince(page: Page, since: number, until?: number): Promise<ProbeSummary> {
   return probeCall(page, 'since', until === undefined ? [since] : [since, until]);
 }
 
-/** Number of blocks since `since` (epoch ms) in which `freq` was present. For privacy checks: must be 0. */
-export async function presentBlocks(page: Page, freq: number, since: number, until?: number): Promise<number> {
+/** A window counts only if the probe analysed at least this share of its blocks: "0 blocks of
+ *  X" from a stalled or dead probe proves nothing. */
+export const MIN_BLOCK_COVERAGE = 0.8;
+
+async function checkBlocks(page: Page, s: ProbeSummary, windowMs: number, blockMs = DEFAULT_PROBE_CONFIG.blockMs): Promise<void> {
+  const expected = windowMs / blockMs;
+  if (s.blocks < expected * MIN_BLOCK_COVERAGE) {
+    const st = await probeState(page).catch(() => null);
+    throw new Error(
+      `audio probe produced only ${s.blocks} blocks in ${windowMs} ms (expected ~${Math.round(expected)}, ` +
+        `at least ${Math.ceil(expected * MIN_BLOCK_COVERAGE)}): is the AudioContext running? ` +
+        `probe: ${JSON.stringify(st && { mode: st.mode, error: st.error, contextState: st.contextState, lagMs: st.lagMs, blocks: st.blocks })}`,
+    );
+  }
+}
+
+/**
+ * Summary of the blocks that ended in [since, until], taken once the probe has stamped a block
+ * at or after `until` (the window's last blocks may still be on their way from the audio thread:
+ * wait for that, not for a fixed time). Throws if the window holds < MIN_BLOCK_COVERAGE of its blocks.
+ */
+export async function coveredSummary(page: Page, since: number, until: number, timeoutMs = 5_000): Promise<ProbeSummary> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const last = (await levels(page)).t;
+    // On timeout, fall through: checkBlocks reports the shortfall with the probe's state.
+    if ((last !== undefined && last >= until) || Date.now() > deadline) break;
+    await sleep(20);
+  }
   const s = await summarySince(page, since, until);
+  if (process.env.E2E_PROBE_LOG === '1') {
+    // Diagnostics: how much of each checked window the probe covered, and how late it delivered.
+    const path = new URL(page.url()).pathname;
+    console.log(`[probe ${path}] ${until - since} ms window: ${s.blocks} blocks (${Math.round((s.blocks * DEFAULT_PROBE_CONFIG.blockMs * 100) / (until - since))} %), ready ${Date.now() - until} ms after its end`);
+  }
+  await checkBlocks(page, s, until - since);
+  return s;
+}
+
+/** Number of blocks ending in [since, until] (until defaults to now) in which `freq` was present.
+ *  Throws if the probe did not cover the window (see coveredSummary). */
+export async function presentBlocks(page: Page, freq: number, since: number, until = Date.now()): Promise<number> {
+  const s = await coveredSummary(page, since, until);
   return s.presentBlocks[freq] ?? 0;
 }
 
-function checkBlocks(s: ProbeSummary, windowMs: number, blockMs = DEFAULT_PROBE_CONFIG.blockMs): void {
-  const expected = windowMs / blockMs;
-  if (s.blocks < expected * 0.5) {
+export interface NeverHeardOptions {
+  /** End of the window (epoch ms). Default: now. */
+  until?: number;
+  /** Who is listening, for the error message (e.g. 'caller during consultation'). */
+  what?: string;
+}
+
+/**
+ * Privacy check: none of `freqs` was present in any block of [since, until], AND the probe
+ * analysed at least 80 % of that window's 20 ms blocks, so the silence was measured.
+ * Throws otherwise; returns the window's summary.
+ */
+export async function assertNeverHeard(page: Page, freqs: number | number[], since: number, opts: NeverHeardOptions = {}): Promise<ProbeSummary> {
+  const until = opts.until ?? Date.now();
+  const s = await coveredSummary(page, since, until);
+  const heard = [freqs].flat().filter((f) => (s.presentBlocks[f] ?? 0) > 0);
+  if (heard.length > 0) {
     throw new Error(
-      `audio probe produced only ${s.blocks} blocks in ${windowMs} ms (expected ~${Math.round(expected)}): ` +
-        'is the AudioContext running?',
+      `${opts.what ?? page.url()}: heard ${heard.map((f) => `${f} Hz in ${s.presentBlocks[f]} of ${s.blocks} blocks`).join(', ')} ` +
+        `of a ${until - since} ms window that must be silent`,
     );
   }
+  return s;
 }
 
 /** Waits `windowMs`, then summarises exactly that window (all statistics). */
 export async function measureDetailed(page: Page, windowMs = 1500): Promise<ProbeSummary> {
   const from = Date.now();
-  await sleep(windowMs);
-  const s = await summarySince(page, from);
-  checkBlocks(s, windowMs);
-  return s;
+  await sleep(windowMs); // the observation window itself
+  return coveredSummary(page, from, from + windowMs);
 }
 
 /** Waits `windowMs`, then returns, per frequency, the fraction (0..1) of blocks where it was present. */
