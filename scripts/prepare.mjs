@@ -30,7 +30,8 @@ export function ensureNodeModules() {
 
 export function ensureWebBuild() {
   const dist = path.join(ROOT, 'web', 'dist', 'index.html');
-  const src = Math.max(newestMtime(path.join(ROOT, 'web', 'src')), newestMtime(path.join(ROOT, 'web', 'index.html')));
+  // The web bundles @warmline/contract from source: a change there needs a new build too.
+  const src = Math.max(...['web/src', 'web/index.html', 'contract/src'].map((p) => newestMtime(path.join(ROOT, p))));
   if (fs.existsSync(dist) && fs.statSync(dist).mtimeMs >= src) return;
   say('building the web app…');
   run('npm', ['run', 'build', '-w', 'web', '--silent']);

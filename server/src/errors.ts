@@ -1,45 +1,9 @@
 // One error type with stable codes, mapped to HTTP in one place (http/error-handler.ts).
 // Clients get the code and a human sentence, never a stack.
-export type ErrorCode =
-  | 'validation_failed'
-  | 'bad_request'
-  | 'unauthorized'
-  | 'invalid_credentials'
-  | 'forbidden'
-  | 'not_found'
-  | 'call_not_found'
-  | 'transfer_not_found'
-  | 'agent_not_found'
-  | 'call_already_taken'
-  | 'call_conflict'
-  | 'transfer_conflict'
-  | 'target_unavailable'
-  | 'in_use_elsewhere'
-  | 'invalid_target'
-  | 'rate_limited'
-  | 'media_unavailable'
-  | 'internal_error';
+import { ERROR_STATUS, type ErrorCode } from '@warmline/contract';
 
-const STATUS: Record<ErrorCode, number> = {
-  validation_failed: 400,
-  bad_request: 400,
-  invalid_target: 400,
-  unauthorized: 401,
-  invalid_credentials: 401,
-  forbidden: 403,
-  not_found: 404,
-  call_not_found: 404,
-  transfer_not_found: 404,
-  agent_not_found: 404,
-  call_already_taken: 409,
-  call_conflict: 409,
-  transfer_conflict: 409,
-  target_unavailable: 409,
-  in_use_elsewhere: 409,
-  rate_limited: 429,
-  media_unavailable: 503,
-  internal_error: 500,
-};
+// The codes and their statuses are the contract's (contract/src/errors.ts): the console reads the same list.
+export type { ErrorCode };
 
 export class AppError extends Error {
   readonly statusCode: number;
@@ -48,7 +12,7 @@ export class AppError extends Error {
     message: string,
   ) {
     super(message);
-    this.statusCode = STATUS[code];
+    this.statusCode = ERROR_STATUS[code];
   }
 }
 

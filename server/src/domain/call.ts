@@ -5,8 +5,10 @@
 //      ▲                  │ hold                       │
 //      └──── agent_left ──┴────────────────────────────┘
 //   any live state ──hangup/caller_left──▶ ended
-export type CallState = 'waiting' | 'active' | 'on_hold' | 'ended';
-export type EndReason = 'caller_hung_up' | 'agent_hung_up' | 'caller_left' | 'abandoned';
+// State and reason names come from the contract the console shares (contract/src/calls.ts).
+import type { CallState, EndReason, ErrorCode } from '@warmline/contract';
+
+export type { CallState, EndReason };
 
 export interface CallSnapshot {
   state: CallState;
@@ -32,7 +34,7 @@ export type CallEffect =
 
 export type Decision<S, E> =
   | { ok: true; next: S; effects: E[]; changed: boolean }
-  | { ok: false; code: 'call_conflict' | 'call_already_taken' | 'forbidden'; message: string };
+  | { ok: false; code: Extract<ErrorCode, 'call_conflict' | 'call_already_taken' | 'forbidden'>; message: string };
 
 type CallDecision = Decision<CallSnapshot, CallEffect>;
 

@@ -5,27 +5,18 @@
 //   ringing ──accept──▶ consulting ──complete{introduce}──▶ introducing ──complete──▶ completed
 //      │                   │   └──────────complete──────────────────────────────────▲
 //      └─ decline / timeout / target_offline / cancel / caller_left / failed ◀─┘
+// State and fail-reason names come from the contract the console shares (contract/src/transfers.ts).
+import { isOpenTransferState, type TransferFailReason, type TransferState } from '@warmline/contract';
 import type { CallEvent, Decision } from './call.js';
 
-export type TransferState =
-  | 'ringing'
-  | 'consulting'
-  | 'introducing'
-  | 'completed'
-  | 'cancelled'
-  | 'declined'
-  | 'timed_out'
-  | 'failed'
-  | 'caller_left';
-
-export const OPEN_TRANSFER_STATES: readonly TransferState[] = ['ringing', 'consulting', 'introducing'];
-export const isOpen = (s: TransferState) => OPEN_TRANSFER_STATES.includes(s);
+export type { TransferFailReason, TransferState };
+export const isOpen = isOpenTransferState;
 
 export interface TransferSnapshot {
   state: TransferState;
   fromAgentId: string;
   targetAgentId: string;
-  failReason: string | null;
+  failReason: TransferFailReason | null;
 }
 
 export type TransferEvent =
@@ -45,7 +36,7 @@ export type TransferEffect =
 type TransferDecision = Decision<TransferSnapshot, TransferEffect>;
 
 const same = (t: TransferSnapshot): TransferDecision => ({ ok: true, next: t, effects: [], changed: false });
-const go = (t: TransferSnapshot, state: TransferState, effects: TransferEffect[], failReason: string | null = null) =>
+const go = (t: TransferSnapshot, state: TransferState, effects: TransferEffect[], failReason: TransferFailReason | null = null) =>
   ({ ok: true, next: { ...t, state, failReason }, effects, changed: true }) as TransferDecision;
 const conflict = (t: TransferSnapshot, what: string): TransferDecision => ({
   ok: false,

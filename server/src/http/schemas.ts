@@ -1,50 +1,111 @@
 // Shared TypeBox schemas: they validate requests and document the API in /openapi.json.
-import { Type, type Static } from 'typebox';
+// Every name comes from @warmline/contract and every response object is closed, so the document says
+// exactly what a client receives. Fastify's serializer drops a field a view returns but a schema omits:
+// a new field in services/views.ts goes here too (server/test/unit/contract.test.ts checks they match).
+import {
+  CALL_STATES,
+  END_REASONS,
+  ERROR_CODES,
+  PRESENCE,
+  TIMELINE_EVENTS,
+  TRANSFER_FAIL_REASONS,
+  TRANSFER_STATES,
+  TRANSFER_TARGET_TYPES,
+} from '@warmline/contract';
+import { Type, type Static, type TSchema } from 'typebox';
+
+/** One of the contract's names, as `{ type: 'string', enum }` (OpenAPI 3.0 has no `const`). */
+export const oneOf = <const T extends readonly string[]>(names: T, description?: string) =>
+  Type.Enum<[...T]>(names, { type: 'string', ...(description ? { description } : {}) });
+
+const Closed = { additionalProperties: false } as const;
+const nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
 export const ErrorBody = Type.Object(
-  { code: Type.String(), message: Type.String() },
-  { description: 'Every error: a stable code and a human sentence.' },
+  { code: oneOf(ERROR_CODES), message: Type.String() },
+  { ...Closed, description: 'Every error: a stable code and a human sentence.' },
 );
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 export type IdParams = Static<typeof IdParams>;
 
-const Loose = { additionalProperties: true } as const;
-const nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
-
 export const JoinInfo = Type.Object(
   { token: Type.String(), livekitUrl: Type.String(), room: Type.String() },
-  { description: 'What a browser needs to join the LiveKit room.' },
+  { ...Closed, description: 'What a browser needs to join the LiveKit room.' },
 );
 
 export const TransferView = Type.Object(
   {
     id: Type.String(),
     callId: Type.String(),
-    state: Type.String({ description: 'ringing | consulting | introducing | completed | cancelled | declined | timed_out | failed | caller_left' }),
-    summary: Type.Union([Type.Object({ text: Type.String(), provider: Type.String() }), Type.Null()]),
+    state: oneOf(TRANSFER_STATES),
+    fromAgent: Type.Object({ id: Type.String(), name: Type.String() }, Closed),
+    target: Type.Object({ type: oneOf(TRANSFER_TARGET_TYPES), agentId: Type.String(), name: Type.String() }, Closed),
+    notes: Type.String(),
+    summary: nullable(Type.Object({ text: Type.String(), provider: Type.String() }, Closed)),
     requestedAt: Type.String(),
     acceptedAt: nullable(Type.String()),
     completedAt: nullable(Type.String()),
     endedAt: nullable(Type.String()),
-    failReason: nullable(Type.String()),
+    ringDeadline: Type.String({ description: 'When a ringing transfer times out' }),
+    failReason: nullable(oneOf(TRANSFER_FAIL_REASONS, 'Why the transfer ended without completing')),
+    call: Type.Object(
+      { id: Type.String(), callerName: Type.String(), reason: Type.String(), answeredAt: nullable(Type.String()) },
+      Closed,
+    ),
   },
-  Loose,
+  Closed,
+);
+
+export const TimelineEntry = Type.Object(
+  {
+    at: Type.String(),
+    type: oneOf(TIMELINE_EVENTS),
+    detail: Type.Object({}, { additionalProperties: true, description: 'Facts about the entry (ids, reason, timings); free-form' }),
+  },
+  Closed,
 );
 
 export const CallView = Type.Object(
   {
     id: Type.String(),
     room: Type.String(),
-    state: Type.String({ description: 'waiting | active | on_hold | ended' }),
+    state: oneOf(CALL_STATES),
     callerName: Type.String(),
+    reason: Type.String(),
     agentId: nullable(Type.String()),
     agentName: nullable(Type.String()),
-    queuePosition: Type.Union([Type.Integer(), Type.Null()]),
+    createdAt: Type.String(),
+    answeredAt: nullable(Type.String()),
+    endedAt: nullable(Type.String()),
+    endReason: nullable(oneOf(END_REASONS)),
+    notes: Type.String(),
+    holdCount: Type.Integer(),
     callerReconnecting: Type.Boolean({ description: "The caller's connection dropped; they keep their place for RECONNECT_GRACE_S" }),
     agentReconnecting: Type.Boolean({ description: "The agent's connection dropped; the caller hears hold music for up to RECONNECT_GRACE_S" }),
-    timeline: Type.Array(Type.Object({ at: Type.String(), type: Type.String() }, Loose)),
+    queuePosition: nullable(Type.Integer()),
+    timeline: Type.Array(TimelineEntry, { description: 'Empty in lists (queue, recent calls)' }),
+    transfer: nullable(TransferView),
   },
-  Loose,
+  Closed,
+);
+
+export const Presence = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    status: oneOf(PRESENCE, 'busy: on a live call or consulting; offline: chose Available but no console open for PRESENCE_OFFLINE_AFTER_S'),
+  },
+  Closed,
+);
+
+export const AgentHome = Type.Object(
+  {
+    agent: Type.Object({ id: Type.String(), name: Type.String(), email: Type.String(), status: Presence.properties.status }, Closed),
+    currentCall: nullable(CallView),
+    incomingTransfers: Type.Array(TransferView),
+    outgoingTransfer: nullable(TransferView),
+  },
+  { ...Closed, description: "Everything an agent's console needs in one read" },
 );
 
 export const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorBody]));

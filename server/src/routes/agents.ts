@@ -1,7 +1,8 @@
+import { AGENT_STATUSES } from '@warmline/contract';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { agentOf, requireAgent, sessionToken } from '../http/auth.js';
-import { CallView, errors } from '../http/schemas.js';
+import { AgentHome, CallView, Presence, errors, oneOf } from '../http/schemas.js';
 import { AGENT_SECURITY } from '../http/schemas.js';
 import type { Deps } from '../services/deps.js';
 import { agentHome, callView } from '../services/views.js';
@@ -9,14 +10,7 @@ import { getAgentPresence, listAgentPresence, setAgentStatus } from '../store/ag
 import { listQueue } from '../store/calls-repo.js';
 import { markSessionPresent } from '../store/sessions-repo.js';
 
-const Status = Type.Object({ status: Type.Union([Type.Literal('available'), Type.Literal('away')]) }, { additionalProperties: false });
-const Presence = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  status: Type.Union([Type.Literal('available'), Type.Literal('away'), Type.Literal('busy'), Type.Literal('offline')], {
-    description: 'busy: on a live call or consulting; offline: chose Available but no console open for PRESENCE_OFFLINE_AFTER_S',
-  }),
-});
+const Status = Type.Object({ status: oneOf(AGENT_STATUSES) }, { additionalProperties: false });
 
 export async function agentRoutes(app: FastifyInstance, deps: Deps) {
   const agentOnly = { onRequest: requireAgent(deps) }; // session before body: 401, never a schema 400
@@ -36,7 +30,7 @@ export async function agentRoutes(app: FastifyInstance, deps: Deps) {
 
   app.get(
     '/api/agents/me',
-    { ...agentOnly, schema: { tags: ['agents'], summary: 'The signed-in agent, their call and their transfers', security } },
+    { ...agentOnly, schema: { tags: ['agents'], summary: 'The signed-in agent, their call and their transfers', security, response: { 200: AgentHome, ...errors(401) } } },
     async (req) => agentHome(deps.db, agentOf(req).agentId),
   );
 

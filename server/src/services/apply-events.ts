@@ -2,15 +2,17 @@
 // lock (and the transfer row lock) inside a transaction. No media is touched here: the
 // result says who must leave the room, and the use case hands that to MediaSync.follow
 // after the commit (the rest of the room follows from the record itself).
+import type { TimelineEvent, TransferState } from '@warmline/contract';
 import { decideCall, type CallEvent, type CallSnapshot } from '../domain/call.js';
-import { decideTransfer, type TransferEvent } from '../domain/transfer.js';
+import { decideTransfer, isOpen, type TransferEvent } from '../domain/transfer.js';
 import { AppError } from '../errors.js';
 import { agentIdentity } from '../livekit/media.js';
 import { addCallEvent, updateCall, type CallRecord } from '../store/calls-repo.js';
 import type { Queryable } from '../store/db.js';
 import { updateTransfer, type TransferRecord } from '../store/transfers-repo.js';
 
-const CALL_EVENT_NAMES: Record<CallEvent['type'], string> = {
+// Timeline names are the contract's (contract/src/timeline.ts), the list the console has a label for each of.
+const CALL_EVENT_NAMES: Record<CallEvent['type'], TimelineEvent> = {
   accept: 'accepted',
   hold: 'held',
   resume: 'resumed',
@@ -71,7 +73,7 @@ function eventDetail(event: CallEvent): Record<string, unknown> {
   }
 }
 
-const TRANSFER_TIMELINE: Partial<Record<TransferRecord['state'], string>> = {
+const TRANSFER_TIMELINE: Partial<Record<TransferState, TimelineEvent>> = {
   consulting: 'transfer_accepted',
   introducing: 'transfer_introducing',
   completed: 'transfer_completed',
@@ -98,7 +100,7 @@ export async function applyTransferEvent(
   const next: TransferRecord = { ...transfer, state: d.next.state, failReason: d.next.failReason };
   if (next.state === 'consulting') next.acceptedAt = now;
   if (next.state === 'completed') next.completedAt = now;
-  if (!['ringing', 'consulting', 'introducing'].includes(next.state)) next.endedAt = now;
+  if (!isOpen(next.state)) next.endedAt = now;
 
   let current = call;
   const remove: string[] = [];

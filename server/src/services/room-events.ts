@@ -3,6 +3,7 @@
 // that connection (its sid) is the newest one on record, so replays and late deliveries
 // change nothing. A drop is not a hang-up: the call keeps its place for the grace period
 // and only then does an agent's call go back to the queue, or a caller's call end.
+import type { TimelineEvent } from '@warmline/contract';
 import { entitlement } from '../domain/room-policy.js';
 import { AppError } from '../errors.js';
 import { parseIdentity } from '../livekit/media.js';
@@ -22,6 +23,11 @@ export interface RoomWebhook {
   at: Date;
   participant?: { identity: string; sid: string; joinedAt: Date; attributes: Record<string, string> };
 }
+
+// Timeline names for the room's comings and goings, spelled out so a search for one finds where it is written.
+type Kind = NonNullable<ReturnType<typeof parseIdentity>>['kind'];
+const JOINED: Record<Kind, TimelineEvent> = { caller: 'caller_joined', agent: 'agent_joined' };
+const DISCONNECTED: Record<Kind, TimelineEvent> = { caller: 'caller_disconnected', agent: 'agent_disconnected' };
 
 /** Returns what was done, for logs and tests: 'duplicate' | 'stale' | 'ignored' | 'taken'. */
 export async function takeRoomWebhook(deps: Deps, w: RoomWebhook): Promise<'duplicate' | 'stale' | 'ignored' | 'taken'> {
@@ -52,7 +58,7 @@ export async function takeRoomWebhook(deps: Deps, w: RoomWebhook): Promise<'dupl
         const rec = await loadRoomRecord(deps.db, call.id);
         const m = memberOf(p.identity);
         if (who && rec && m && entitlement(rec, m)) {
-          await calls.addCallEvent(deps.db, call.id, `${who.kind}_joined`, who.kind === 'agent' ? { agentId: who.agentId } : {});
+          await calls.addCallEvent(deps.db, call.id, JOINED[who.kind], who.kind === 'agent' ? { agentId: who.agentId } : {});
         }
         await deps.bus.publish({ type: 'call', callId: call.id });
       }
@@ -64,7 +70,7 @@ export async function takeRoomWebhook(deps: Deps, w: RoomWebhook): Promise<'dupl
       if (!p || call.state === 'ended') return 'ignored';
       const gone = await members.memberLeft(deps.db, { callId: call.id, identity: p.identity, sid: p.sid, at: new Date() });
       if (!gone) return 'stale';
-      if (who) await calls.addCallEvent(deps.db, call.id, `${who.kind}_disconnected`, who.kind === 'agent' ? { agentId: who.agentId } : {});
+      if (who) await calls.addCallEvent(deps.db, call.id, DISCONNECTED[who.kind], who.kind === 'agent' ? { agentId: who.agentId } : {});
       await deps.bus.publish({ type: 'call', callId: call.id });
       return 'taken';
     }

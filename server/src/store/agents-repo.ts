@@ -1,7 +1,9 @@
-import type { Queryable } from './db.js';
+import type { AgentStatus, PresenceStatus, TransferState } from '@warmline/contract';
+import { ON_CALL_STATES } from './calls-repo.js';
+import { sqlList, type Queryable } from './db.js';
 
-export type AgentStatus = 'available' | 'away';
-export type Presence = AgentStatus | 'busy' | 'offline';
+/** A transfer in which both agents are talking: both are busy. */
+const CONSULTING_STATES = ['consulting', 'introducing'] as const satisfies readonly TransferState[];
 
 export interface AgentRecord {
   id: string;
@@ -15,7 +17,7 @@ export interface AgentPresence {
   id: string;
   name: string;
   email: string;
-  status: Presence;
+  status: PresenceStatus;
 }
 
 const COLS = 'id, email, name, password_hash AS "passwordHash", status';
@@ -50,9 +52,9 @@ const consolePresent = (agentId: string) =>
 const PRESENCE_SQL = `
   SELECT a.id, a.name, a.email,
     CASE
-      WHEN EXISTS (SELECT 1 FROM calls c WHERE c.agent_id = a.id AND c.state IN ('active', 'on_hold')) THEN 'busy'
+      WHEN EXISTS (SELECT 1 FROM calls c WHERE c.agent_id = a.id AND c.state IN ${sqlList(ON_CALL_STATES)}) THEN 'busy'
       WHEN EXISTS (SELECT 1 FROM transfers t WHERE (t.target_agent_id = a.id OR t.from_agent_id = a.id)
-                   AND t.state IN ('consulting', 'introducing')) THEN 'busy'
+                   AND t.state IN ${sqlList(CONSULTING_STATES)}) THEN 'busy'
       WHEN a.status = 'away' THEN 'away'
       WHEN NOT ${consolePresent('a.id')} THEN 'offline'
       ELSE a.status

@@ -1,5 +1,8 @@
-import type { CallState, EndReason } from '../domain/call.js';
-import type { Queryable } from './db.js';
+import type { CallState, EndReason, TimelineEvent } from '@warmline/contract';
+import { sqlList, type Queryable } from './db.js';
+
+/** A call an agent is talking on (or holding): the agent is busy. */
+export const ON_CALL_STATES = ['active', 'on_hold'] as const satisfies readonly CallState[];
 
 export interface CallRecord {
   id: string;
@@ -21,7 +24,7 @@ export interface CallRecord {
 
 export interface CallEventRecord {
   at: Date;
-  type: string;
+  type: TimelineEvent;
   detail: Record<string, unknown>;
 }
 
@@ -81,13 +84,13 @@ export async function listRecentCalls(q: Queryable, limit: number): Promise<Call
 
 export async function liveCallForAgent(q: Queryable, agentId: string): Promise<CallRecord | null> {
   const rows = await q.query<CallRecord>(
-    `SELECT ${COLS} FROM calls WHERE agent_id = $1 AND state IN ('active', 'on_hold') ORDER BY answered_at DESC LIMIT 1`,
+    `SELECT ${COLS} FROM calls WHERE agent_id = $1 AND state IN ${sqlList(ON_CALL_STATES)} ORDER BY answered_at DESC LIMIT 1`,
     [agentId],
   );
   return rows[0] ?? null;
 }
 
-export async function addCallEvent(q: Queryable, callId: string, type: string, detail: Record<string, unknown> = {}) {
+export async function addCallEvent(q: Queryable, callId: string, type: TimelineEvent, detail: Record<string, unknown> = {}) {
   await q.query('INSERT INTO call_events (call_id, type, detail) VALUES ($1, $2, $3)', [
     callId,
     type,

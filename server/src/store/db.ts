@@ -10,6 +10,9 @@ export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
+/** `('a', 'b')` for `IN` from the contract's own names (constants, never user input), so SQL lists cannot drift. */
+export const sqlList = (names: readonly string[]) => `(${names.map((n) => `'${n.replace(/'/g, "''")}'`).join(', ')})`;
+
 export interface Db extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /** Runs fn in one transaction; rows locked with FOR UPDATE stay locked until it ends. */

@@ -1,5 +1,5 @@
-import type { TransferState } from '../domain/transfer.js';
-import type { Queryable } from './db.js';
+import { OPEN_TRANSFER_STATES, type TransferFailReason, type TransferState } from '@warmline/contract';
+import { sqlList, type Queryable } from './db.js';
 
 export interface TransferRecord {
   id: string;
@@ -11,7 +11,7 @@ export interface TransferRecord {
   notes: string;
   summaryText: string | null;
   summaryProvider: string | null;
-  failReason: string | null;
+  failReason: TransferFailReason | null;
   requestedAt: Date;
   ringDeadline: Date;
   acceptedAt: Date | null;
@@ -25,7 +25,7 @@ const COLS = `id, call_id AS "callId", state, from_agent_id AS "fromAgentId", ta
   fail_reason AS "failReason", requested_at AS "requestedAt", ring_deadline AS "ringDeadline",
   accepted_at AS "acceptedAt", completed_at AS "completedAt", ended_at AS "endedAt", version`;
 
-const OPEN = `('ringing', 'consulting', 'introducing')`;
+const OPEN = sqlList(OPEN_TRANSFER_STATES);
 
 export async function insertTransfer(
   q: Queryable,

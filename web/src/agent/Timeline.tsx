@@ -1,14 +1,32 @@
 import { useEffect, useRef } from 'react';
 import { clockTime, timelineDetail, timelineWords } from '../shared/format';
-import type { TimelineEntry } from '../shared/types';
+import type { TimelineEntry, TimelineEvent } from '../shared/types';
 
-function tone(type: string): string {
-  if (/declin|timed_out|fail|cancel|left|hangup|ended/.test(type)) return 'bad';
-  if (/transfer|summary|handover|introduc/.test(type)) return 'transfer';
-  if (/hold|resume/.test(type)) return 'hold';
-  if (/accept|answer|join|complet/.test(type)) return 'good';
-  return 'neutral';
-}
+/** The dot's colour for each event the server writes (a new event fails the type check until it has one). */
+const TONE: Record<TimelineEvent, 'good' | 'bad' | 'hold' | 'transfer' | 'neutral'> = {
+  created: 'neutral',
+  accepted: 'good',
+  held: 'hold',
+  resumed: 'hold',
+  ended: 'bad',
+  agent_dropped: 'neutral',
+  handed_over: 'transfer',
+  transfer_requested: 'transfer',
+  summary_ready: 'transfer',
+  transfer_accepted: 'transfer',
+  transfer_introducing: 'transfer',
+  transfer_completed: 'transfer',
+  transfer_cancelled: 'bad',
+  transfer_declined: 'bad',
+  transfer_timed_out: 'bad',
+  transfer_failed: 'bad',
+  transfer_caller_left: 'bad',
+  caller_joined: 'good',
+  agent_joined: 'good',
+  caller_disconnected: 'neutral',
+  agent_disconnected: 'neutral',
+};
+const tone = (type: TimelineEvent) => TONE[type] ?? 'neutral';
 
 export function Timeline({ entries, testId = 'timeline' }: { entries: TimelineEntry[]; testId?: string }) {
   // Keep the newest entry in view.

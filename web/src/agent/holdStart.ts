@@ -1,16 +1,24 @@
 // When did the current hold start? The timeline knows (latest hold entry with no later
 // resume); otherwise we fall back to when this browser first saw the call on hold.
 import { useRef } from 'react';
-import type { CallView } from '../shared/types';
+import type { CallView, TimelineEvent } from '../shared/types';
 
-const HOLD = /(^|_)(hold|held|on_hold)$|^hold|transfer_(requested|started)/;
-const RESUME = /resume|unhold|off_hold|handover|handed_over|completed|cancelled|declined|timed_out|accepted_call|answered/;
+/** Timeline events that put the caller on hold, and those after which the caller is no longer held. */
+const HOLD: ReadonlySet<TimelineEvent> = new Set<TimelineEvent>(['held', 'transfer_requested']);
+const RESUME: ReadonlySet<TimelineEvent> = new Set<TimelineEvent>([
+  'resumed',
+  'handed_over',
+  'transfer_completed',
+  'transfer_cancelled',
+  'transfer_declined',
+  'transfer_timed_out',
+]);
 
 function fromTimeline(call: CallView): number | null {
   for (let i = call.timeline.length - 1; i >= 0; i--) {
     const e = call.timeline[i]!;
-    if (RESUME.test(e.type)) return null;
-    if (HOLD.test(e.type)) {
+    if (RESUME.has(e.type)) return null;
+    if (HOLD.has(e.type)) {
       const t = Date.parse(e.at);
       return Number.isNaN(t) ? null : t;
     }

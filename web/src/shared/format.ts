@@ -1,5 +1,5 @@
 // Formatting helpers: durations, clock times, and human words for states and events.
-import type { CallState, PresenceStatus, TransferView } from './types';
+import type { CallState, EndReason, PresenceStatus, TimelineEvent, TransferFailReason, TransferView } from './types';
 
 /** 83_000 → "01:23"; 3_723_000 → "1:02:03". Negative values count as zero. */
 export function formatDuration(ms: number): string {
@@ -45,115 +45,79 @@ export const PRESENCE_LABEL: Record<PresenceStatus, string> = {
   offline: 'Offline',
 };
 
-export function endReasonText(reason: string | null): string {
-  switch (reason) {
-    case 'caller_hung_up':
-      return 'You hung up.';
-    case 'agent_hung_up':
-      return 'The agent ended the call.';
-    case 'caller_left':
-      return 'The connection was lost.';
-    case 'abandoned':
-      return 'You left the queue before an agent answered.';
-    default:
-      return '';
-  }
+// Labels are keyed by the contract's names: a new reason fails the type check until it has words.
+const END_WORDS_FOR_CALLER: Record<EndReason, string> = {
+  caller_hung_up: 'You hung up.',
+  agent_hung_up: 'The agent ended the call.',
+  caller_left: 'The connection was lost.',
+  abandoned: 'You left the queue before an agent answered.',
+};
+
+const END_WORDS_FOR_AGENT: Record<EndReason, string> = {
+  caller_hung_up: 'Caller hung up',
+  agent_hung_up: 'Agent hung up',
+  caller_left: 'Caller disconnected',
+  abandoned: 'Caller left the queue',
+};
+
+export function endReasonText(reason: EndReason | null): string {
+  return reason ? (END_WORDS_FOR_CALLER[reason] ?? '') : '';
 }
 
 /** Agent-facing end reason. */
-export function endReasonForAgent(reason: string | null): string {
-  switch (reason) {
-    case 'caller_hung_up':
-      return 'Caller hung up';
-    case 'agent_hung_up':
-      return 'Agent hung up';
-    case 'caller_left':
-      return 'Caller disconnected';
-    case 'abandoned':
-      return 'Caller left the queue';
-    default:
-      return reason ? humanize(reason) : '';
-  }
+export function endReasonForAgent(reason: EndReason | null): string {
+  return reason ? (END_WORDS_FOR_AGENT[reason] ?? humanize(reason)) : '';
 }
+
+/** Why a transfer ended without completing, said from agent A's side (b: the target's name). */
+const FAIL_WORDS_FOR_A: Record<TransferFailReason, (b: string) => string> = {
+  declined: (b) => `${b} declined — the caller is back with you.`,
+  no_answer: (b) => `${b} did not answer — the caller is back with you.`,
+  cancelled: () => 'Transfer cancelled — the caller is back with you.',
+  caller_left: () => 'The caller hung up during the transfer.',
+  target_left: (b) => `${b} dropped out of the call — the caller is back with you.`,
+  agent_left: () => 'Transfer failed: you left the call before it was answered.',
+  target_offline: (b) => `${b} went offline — the caller is back with you.`,
+};
+
+/** The same, said from target agent B's side (a: the name of the agent who started it). */
+const FAIL_WORDS_FOR_B: Record<TransferFailReason, (a: string) => string> = {
+  cancelled: (a) => `${a} cancelled the transfer.`,
+  no_answer: (a) => `You missed a transfer from ${a}.`,
+  caller_left: (a) => `The caller hung up before the transfer from ${a} finished.`,
+  target_offline: (a) => `You missed a transfer from ${a}: your console was offline.`,
+  declined: (a) => `You declined the transfer from ${a}.`,
+  agent_left: (a) => `${a} dropped out of the call before you answered.`,
+  target_left: (a) => `You dropped out of the call — the caller is back with ${a}.`,
+};
 
 /** Why a transfer ended, said from agent A's side. */
 export function transferOutcomeText(t: TransferView): string {
-  const b = t.target.name;
-  switch (t.state) {
-    case 'completed':
-      return `Call handed over to ${b}.`;
-    case 'declined':
-      return `${b} declined — the caller is back with you.`;
-    case 'timed_out':
-      return `${b} did not answer — the caller is back with you.`;
-    case 'cancelled':
-      return 'Transfer cancelled — the caller is back with you.';
-    case 'caller_left':
-      return 'The caller hung up during the transfer.';
-    case 'failed':
-      return t.failReason === 'target_left'
-        ? `${b} dropped out of the call — the caller is back with you.`
-        : t.failReason === 'agent_left'
-          ? 'Transfer failed: you left the call before it was answered.'
-          : t.failReason === 'target_offline'
-            ? `${b} went offline — the caller is back with you.`
-            : `Transfer failed${t.failReason ? `: ${humanize(t.failReason)}` : ''}.`;
-    default:
-      return `Transfer ${humanize(t.state)}.`;
-  }
+  if (t.state === 'completed') return `Call handed over to ${t.target.name}.`;
+  const words = t.failReason ? FAIL_WORDS_FOR_A[t.failReason] : undefined;
+  return words ? words(t.target.name) : `Transfer ${humanize(t.state)}.`;
 }
 
 /** Why a transfer ended, said from target agent B's side. */
 export function incomingOutcomeText(t: TransferView): string {
   const a = t.fromAgent.name;
-  switch (t.state) {
-    case 'cancelled':
-      return `${a} cancelled the transfer.`;
-    case 'timed_out':
-      return `You missed a transfer from ${a}.`;
-    case 'caller_left':
-      return `The caller hung up before the transfer from ${a} finished.`;
-    case 'failed':
-      return t.failReason === 'target_offline'
-        ? `You missed a transfer from ${a}: your console was offline.`
-        : `The transfer from ${a} failed${t.failReason ? ` (${humanize(t.failReason)})` : ''}.`;
-    case 'declined':
-      return `You declined the transfer from ${a}.`;
-    case 'completed':
-      return `You now have ${t.call.callerName}'s call.`;
-    default:
-      return `Transfer from ${a}: ${humanize(t.state)}.`;
-  }
+  if (t.state === 'completed') return `You now have ${t.call.callerName}'s call.`;
+  const words = t.failReason ? FAIL_WORDS_FOR_B[t.failReason] : undefined;
+  return words ? words(a) : `Transfer from ${a}: ${humanize(t.state)}.`;
 }
 
-const TIMELINE_WORDS: Record<string, string> = {
+/** One label per event the server writes (contract/src/timeline.ts), no more. */
+const TIMELINE_WORDS: Record<TimelineEvent, string> = {
   created: 'Call started',
-  call_created: 'Call started',
-  queued: 'Joined the queue',
-  caller_joined: 'Caller connected',
-  caller_left: 'Caller disconnected',
   accepted: 'Answered',
-  answered: 'Answered',
-  call_accepted: 'Answered',
-  agent_joined: 'Agent joined',
-  agent_left: 'Agent left',
-  agent_dropped: 'Agent dropped — caller back in the queue',
-  hold: 'Put on hold',
   held: 'Put on hold',
-  on_hold: 'Put on hold',
-  resume: 'Taken off hold',
   resumed: 'Taken off hold',
-  unhold: 'Taken off hold',
-  notes: 'Notes updated',
-  notes_updated: 'Notes updated',
+  ended: 'Call ended',
+  agent_dropped: 'Agent dropped — caller back in the queue',
+  handed_over: 'Handed over',
   transfer_requested: 'Transfer requested',
-  transfer_started: 'Transfer started',
-  transfer_ringing: 'Ringing colleague',
-  summary: 'Handoff summary ready',
-  summary_generated: 'Handoff summary ready',
   summary_ready: 'Handoff summary ready',
   transfer_accepted: 'Colleague answered',
-  transfer_consulting: 'Consultation started',
   transfer_introducing: 'Three-way introduction',
   transfer_completed: 'Transfer completed',
   transfer_cancelled: 'Transfer cancelled',
@@ -161,16 +125,15 @@ const TIMELINE_WORDS: Record<string, string> = {
   transfer_timed_out: 'Transfer not answered',
   transfer_failed: 'Transfer failed',
   transfer_caller_left: 'Caller left during transfer',
-  handover: 'Handed over',
-  handed_over: 'Handed over',
-  hangup: 'Hung up',
-  ended: 'Call ended',
-  call_ended: 'Call ended',
+  caller_joined: 'Caller connected',
+  agent_joined: 'Agent joined',
+  caller_disconnected: 'Caller disconnected',
+  agent_disconnected: 'Agent disconnected',
 };
 
-/** "transfer_timed_out" → "Transfer not answered"; unknown types are humanized. */
-export function timelineWords(type: string): string {
-  return TIMELINE_WORDS[type] ?? TIMELINE_WORDS[type.replace(/\./g, '_')] ?? humanize(type);
+/** "transfer_timed_out" → "Transfer not answered"; a name from a newer server is humanized. */
+export function timelineWords(type: TimelineEvent): string {
+  return TIMELINE_WORDS[type] ?? humanize(type);
 }
 
 /** "caller_left" / "transfer.accepted" → "Caller left" / "Transfer accepted". */

@@ -1,28 +1,23 @@
-// Wire types of the Warmline API (JSON; timestamps are ISO strings).
+// Wire types of the Warmline API (JSON; timestamps are ISO strings). Every state, reason and
+// event name comes from @warmline/contract, the list the server sends from (contract/src/).
+import {
+  isOpenTransferState,
+  type CallState,
+  type EndReason,
+  type PresenceStatus,
+  type TimelineEvent,
+  type TransferFailReason,
+  type TransferState,
+  type TransferTargetType,
+} from '@warmline/contract';
 
-export type CallState = 'waiting' | 'active' | 'on_hold' | 'ended';
-export type AgentStatus = 'available' | 'away' | 'busy';
-/** offline: chose Available, but no console of theirs has been connected for PRESENCE_OFFLINE_AFTER_S. */
-export type PresenceStatus = AgentStatus | 'offline';
+export type { CallState, EndReason, PresenceStatus, TimelineEvent, TransferFailReason, TransferState };
 
-export type TransferState =
-  | 'ringing'
-  | 'consulting'
-  | 'introducing'
-  | 'completed'
-  | 'cancelled'
-  | 'declined'
-  | 'timed_out'
-  | 'failed'
-  | 'caller_left';
-
-export const OPEN_TRANSFER_STATES: readonly TransferState[] = ['ringing', 'consulting', 'introducing'];
-export const isOpenTransfer = (t: { state: TransferState } | null | undefined): boolean =>
-  !!t && OPEN_TRANSFER_STATES.includes(t.state);
+export const isOpenTransfer = (t: { state: TransferState } | null | undefined): boolean => !!t && isOpenTransferState(t.state);
 
 export interface TimelineEntry {
   at: string;
-  type: string;
+  type: TimelineEvent;
   detail: Record<string, unknown>;
 }
 
@@ -36,14 +31,14 @@ export interface TransferView {
   callId: string;
   state: TransferState;
   fromAgent: { id: string; name: string };
-  target: { type: 'agent'; agentId: string; name: string };
+  target: { type: TransferTargetType; agentId: string; name: string };
   notes: string;
   summary: Summary | null;
   requestedAt: string;
   acceptedAt: string | null;
   completedAt: string | null;
   endedAt: string | null;
-  failReason: string | null;
+  failReason: TransferFailReason | null;
   ringDeadline: string;
   call: { id: string; callerName: string; reason: string; answeredAt: string | null };
 }
@@ -59,7 +54,7 @@ export interface CallView {
   createdAt: string;
   answeredAt: string | null;
   endedAt: string | null;
-  endReason: string | null;
+  endReason: EndReason | null;
   notes: string;
   queuePosition: number | null;
   holdCount: number;

@@ -1,0 +1,8 @@
+// A call's states and why it ended: the server stores and sends these, the console labels them.
+
+export const CALL_STATES = ['waiting', 'active', 'on_hold', 'ended'] as const;
+export type CallState = (typeof CALL_STATES)[number];
+
+/** caller_left: the caller's connection was lost for good; abandoned: the caller left the queue. */
+export const END_REASONS = ['caller_hung_up', 'agent_hung_up', 'caller_left', 'abandoned'] as const;
+export type EndReason = (typeof END_REASONS)[number];

@@ -1,0 +1,29 @@
+// Every entry type the server writes to a call's timeline (call_events.type); nothing else is sent.
+
+export const TIMELINE_EVENTS = [
+  // the call (services/calls.ts, services/apply-events.ts)
+  'created',
+  'accepted',
+  'held',
+  'resumed',
+  'ended',
+  'agent_dropped',
+  'handed_over',
+  // the transfer (services/transfers.ts, services/apply-events.ts)
+  'transfer_requested',
+  'summary_ready',
+  'transfer_accepted',
+  'transfer_introducing',
+  'transfer_completed',
+  'transfer_cancelled',
+  'transfer_declined',
+  'transfer_timed_out',
+  'transfer_failed',
+  'transfer_caller_left',
+  // the room, as LiveKit reports it (services/room-events.ts)
+  'caller_joined',
+  'agent_joined',
+  'caller_disconnected',
+  'agent_disconnected',
+] as const;
+export type TimelineEvent = (typeof TIMELINE_EVENTS)[number];

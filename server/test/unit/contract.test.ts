@@ -1,0 +1,199 @@
+// The contract (@warmline/contract) is the one list of names: the domain produces only names in
+// it, the server writes every timeline name in it, the database and the OpenAPI schemas agree
+// with it, and the closed response schemas carry every field the views return.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  AGENT_STATUSES,
+  CALL_STATES,
+  END_REASONS,
+  ERROR_CODES,
+  ERROR_STATUS,
+  OPEN_TRANSFER_STATES,
+  PRESENCE,
+  TIMELINE_EVENTS,
+  TRANSFER_FAIL_REASONS,
+  TRANSFER_STATES,
+} from '@warmline/contract';
+import Fastify from 'fastify';
+import type { Static, TSchema } from 'typebox';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { decideCall, type CallEvent, type CallSnapshot } from '../../src/domain/call.js';
+import { decideTransfer, type TransferEvent, type TransferSnapshot } from '../../src/domain/transfer.js';
+import { AppError } from '../../src/errors.js';
+import * as schemas from '../../src/http/schemas.js';
+import type { agentHome, CallView, TransferView } from '../../src/services/views.js';
+
+const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src');
+const A = 'agent-a';
+const B = 'agent-b';
+const C = 'agent-c';
+
+const callEvents: CallEvent[] = [A, B].flatMap((agentId): CallEvent[] => [
+  { type: 'accept', agentId },
+  { type: 'hold', agentId },
+  { type: 'resume', agentId },
+  { type: 'hangup', by: { kind: 'agent', agentId } },
+  { type: 'agent_left', agentId },
+  { type: 'handover', toAgentId: agentId },
+]);
+callEvents.push({ type: 'hangup', by: { kind: 'caller' } }, { type: 'caller_left' });
+
+const transferEvents: TransferEvent[] = [
+  ...[A, B, C].flatMap((agentId): TransferEvent[] => [
+    { type: 'accept', agentId },
+    { type: 'decline', agentId },
+    { type: 'cancel', agentId },
+    { type: 'complete', agentId, introduce: false },
+    { type: 'complete', agentId, introduce: true },
+    { type: 'agent_left', agentId },
+  ]),
+  { type: 'timeout' },
+  { type: 'target_offline' },
+  { type: 'caller_left' },
+  { type: 'caller_left', hungUp: true },
+];
+
+/** Every decision the machines make from every state and every event. */
+function everyDecision() {
+  const calls = CALL_STATES.flatMap((state) =>
+    [null, A].flatMap((agentId) =>
+      callEvents.map((e) => decideCall({ state, agentId, holdCount: 0, endReason: null } satisfies CallSnapshot, e)),
+    ),
+  );
+  const transfers = TRANSFER_STATES.flatMap((state) =>
+    transferEvents.map((e) =>
+      decideTransfer({ state, fromAgentId: A, targetAgentId: B, failReason: null } satisfies TransferSnapshot, e),
+    ),
+  );
+  return { calls, transfers };
+}
+
+const sorted = (xs: Iterable<unknown>) => [...new Set(xs)].map(String).sort();
+
+describe('the contract', () => {
+  it('the state machines produce exactly the contract’s states and reasons, and only its error codes', () => {
+    const { calls, transfers } = everyDecision();
+    const ok = <T extends { ok: boolean }>(ds: T[]) => ds.flatMap((d) => (d.ok && 'next' in d ? [d.next] : []));
+    const callNext = ok(calls) as CallSnapshot[];
+    const transferNext = ok(transfers) as TransferSnapshot[];
+    expect(sorted(callNext.map((c) => c.state))).toEqual(sorted(CALL_STATES));
+    expect(sorted(callNext.flatMap((c) => (c.endReason ? [c.endReason] : [])))).toEqual(sorted(END_REASONS));
+    expect(sorted(transferNext.map((t) => t.state))).toEqual(sorted(TRANSFER_STATES));
+    expect(sorted(transferNext.flatMap((t) => (t.failReason ? [t.failReason] : [])))).toEqual(sorted(TRANSFER_FAIL_REASONS));
+    const codes = [...calls, ...transfers].flatMap((d) => (d.ok ? [] : [d.code]));
+    for (const code of codes) expect(ERROR_CODES).toContain(code);
+  });
+
+  it('every timeline name is written somewhere in the server (the console labels none that never comes)', () => {
+    const files = fs.readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    const source = files.map((f) => fs.readFileSync(path.join(SRC, f), 'utf8')).join('\n');
+    const unused = TIMELINE_EVENTS.filter((name) => !source.includes(`'${name}'`));
+    expect(unused).toEqual([]);
+  });
+
+  it('each error code has the status the contract gives it', () => {
+    for (const code of ERROR_CODES) {
+      const status = new AppError(code, 'x').statusCode;
+      expect(status, code).toBe(ERROR_STATUS[code]);
+      expect(status >= 400 && status < 600, code).toBe(true);
+    }
+    expect(sorted(ERROR_CODES)).toEqual(sorted(Object.keys(ERROR_STATUS)));
+  });
+
+  it('the database constraints list the same names (migrations are history, so they are checked, not generated)', () => {
+    const sql = fs.readFileSync(path.join(SRC, 'store/migrations/001_initial.sql'), 'utf8');
+    const list = (re: RegExp) => sorted((sql.match(re)?.[1] ?? '').split(',').map((s) => s.trim().replace(/'/g, '')));
+    expect(list(/state\s+text NOT NULL CHECK \(state IN \(([^)]*)\)\)/)).toEqual(sorted(CALL_STATES));
+    expect(list(/status\s+text NOT NULL DEFAULT 'away' CHECK \(status IN \(([^)]*)\)\)/)).toEqual(sorted(AGENT_STATUSES));
+    expect(list(/transfers_one_open_per_call[^;]*WHERE state IN \(([^)]*)\)/)).toEqual(sorted(OPEN_TRANSFER_STATES));
+  });
+
+  it('the OpenAPI schemas enumerate the contract’s names', () => {
+    const enumOf = (s: TSchema) => sorted((s as unknown as { enum: string[] }).enum);
+    const anyEnum = (s: TSchema) => enumOf((s as unknown as { anyOf: TSchema[] }).anyOf[0]!);
+    expect(enumOf(schemas.CallView.properties.state)).toEqual(sorted(CALL_STATES));
+    expect(anyEnum(schemas.CallView.properties.endReason)).toEqual(sorted(END_REASONS));
+    expect(enumOf(schemas.TransferView.properties.state)).toEqual(sorted(TRANSFER_STATES));
+    expect(anyEnum(schemas.TransferView.properties.failReason)).toEqual(sorted(TRANSFER_FAIL_REASONS));
+    expect(enumOf(schemas.TimelineEntry.properties.type)).toEqual(sorted(TIMELINE_EVENTS));
+    expect(enumOf(schemas.Presence.properties.status)).toEqual(sorted(PRESENCE));
+    expect(enumOf(schemas.ErrorBody.properties.code)).toEqual(sorted(ERROR_CODES));
+  });
+});
+
+// The field names of a type, all the way down (values reduced to `true`): a field a view returns but
+// the closed schema lacks would be silently dropped by Fastify's serializer, so the shapes must match.
+type Shape<T> = [NonNullable<T>] extends [readonly (infer U)[]]
+  ? Shape<U>[]
+  : NonNullable<T> extends string | number | boolean
+    ? true
+    : string extends keyof NonNullable<T>
+      ? 'free-form'
+      : keyof NonNullable<T> extends never
+        ? 'free-form'
+        : { [K in keyof NonNullable<T>]-?: Shape<NonNullable<T>[K]> };
+
+describe('closed response schemas', () => {
+  it('have the same fields as the views the services build (checked by tsc)', () => {
+    expectTypeOf<Shape<Static<typeof schemas.TransferView>>>().toEqualTypeOf<Shape<TransferView>>();
+    expectTypeOf<Shape<Static<typeof schemas.CallView>>>().toEqualTypeOf<Shape<CallView>>();
+    expectTypeOf<Shape<Static<typeof schemas.AgentHome>>>().toEqualTypeOf<Shape<Awaited<ReturnType<typeof agentHome>>>>();
+  });
+
+  it('serialize a full agent home without dropping a field', async () => {
+    const transfer: TransferView = {
+      id: 't1',
+      callId: 'c1',
+      state: 'consulting',
+      fromAgent: { id: A, name: 'Alice' },
+      target: { type: 'agent', agentId: B, name: 'Bob' },
+      notes: 'wants a refund',
+      summary: { text: 'Caller wants a refund.', provider: 'local' },
+      requestedAt: '2025-01-01T10:00:00.000Z',
+      acceptedAt: '2025-01-01T10:00:05.000Z',
+      completedAt: null,
+      endedAt: null,
+      ringDeadline: '2025-01-01T10:00:30.000Z',
+      failReason: null,
+      call: { id: 'c1', callerName: 'Carol', reason: 'refund', answeredAt: '2025-01-01T09:59:00.000Z' },
+    };
+    const call: CallView = {
+      id: 'c1',
+      room: 'call-c1',
+      state: 'on_hold',
+      callerName: 'Carol',
+      reason: 'refund',
+      agentId: A,
+      agentName: 'Alice',
+      createdAt: '2025-01-01T09:58:00.000Z',
+      answeredAt: '2025-01-01T09:59:00.000Z',
+      endedAt: null,
+      endReason: null,
+      notes: 'n',
+      holdCount: 1,
+      callerReconnecting: false,
+      agentReconnecting: true,
+      queuePosition: null,
+      timeline: [{ at: '2025-01-01T10:00:00.000Z', type: 'transfer_requested', detail: { transferId: 't1', nested: { a: [1] } } }],
+      transfer,
+    };
+    const home: Awaited<ReturnType<typeof agentHome>> = {
+      agent: { id: A, name: 'Alice', email: 'alice@example.com', status: 'busy' },
+      currentCall: call,
+      incomingTransfers: [{ ...transfer, state: 'ringing', acceptedAt: null, failReason: null }],
+      outgoingTransfer: { ...transfer, state: 'failed', failReason: 'target_left', endedAt: '2025-01-01T10:01:00.000Z' },
+    };
+    const ended: CallView = { ...call, state: 'ended', endReason: 'caller_left', transfer: null, timeline: [] };
+    const app = Fastify();
+    app.get('/home', { schema: { response: { 200: schemas.AgentHome } } }, async () => home);
+    app.get('/call', { schema: { response: { 200: schemas.CallView } } }, async () => ended);
+    try {
+      expect((await app.inject('/home')).json()).toEqual(home);
+      expect((await app.inject('/call')).json()).toEqual(ended);
+    } finally {
+      await app.close();
+    }
+  });
+});
