@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { agentOf, loadAgent, requireAgent } from '../http/auth.js';
-import { CallView, IdParams, JoinInfo, errors } from '../http/schemas.js';
+import { CallerCallView, CallView, IdParams, JoinInfo, errors } from '../http/schemas.js';
 import { AGENT_SECURITY } from '../http/schemas.js';
 import * as callService from '../services/calls.js';
 import type { Deps } from '../services/deps.js';
-import { callView, getCallView } from '../services/views.js';
+import { callerView, callView, getCallView } from '../services/views.js';
+import { getCall } from '../store/calls-repo.js';
 import { listRecentCalls } from '../store/calls-repo.js';
 
 const NewCall = Type.Object(
@@ -60,16 +61,16 @@ export async function callRoutes(app: FastifyInstance, deps: Deps) {
     {
       schema: {
         tags: ['calls', 'caller'],
-        summary: 'A call with its state and timeline (agent, or the caller with X-Caller-Key)',
+        summary: 'A call: agents get it with its timeline, notes and transfer; the caller (X-Caller-Key) gets its progress only',
         params: IdParams,
         headers: CallerKey,
-        response: { 200: CallView, ...errors(401, 404) },
+        response: { 200: Type.Union([CallView, CallerCallView]), ...errors(401, 404) },
       },
     },
     async (req) => {
       const agent = await loadAgent(deps, req);
       const call = await callService.authorizeCallRead(deps, req.params.id, req.headers['x-caller-key'], agent?.agentId ?? null);
-      return callView(deps.db, call);
+      return agent ? callView(deps.db, call) : callerView(deps.db, call);
     },
   );
 
@@ -112,7 +113,7 @@ export async function callRoutes(app: FastifyInstance, deps: Deps) {
 
   app.post<{ Params: IdParams; Headers: Static<typeof CallerKey> }>(
     '/api/calls/:id/hangup',
-    { schema: { tags: ['calls', 'caller'], summary: 'Hang up (the agent on the call, or the caller with X-Caller-Key)', params: IdParams, headers: CallerKey, response: { 200: CallView, ...errors(401, 403, 404) } } },
+    { schema: { tags: ['calls', 'caller'], summary: 'Hang up (the agent on the call, or the caller with X-Caller-Key)', params: IdParams, headers: CallerKey, response: { 200: Type.Union([CallView, CallerCallView]), ...errors(401, 403, 404) } } },
     async (req) => {
       const agent = await loadAgent(deps, req);
       await callService.authorizeCallRead(deps, req.params.id, agent ? undefined : req.headers['x-caller-key'], agent?.agentId ?? null);
@@ -120,7 +121,8 @@ export async function callRoutes(app: FastifyInstance, deps: Deps) {
         ? { kind: 'agent', agentId: agent.agentId, name: agent.name }
         : { kind: 'caller', callId: req.params.id };
       await callService.hangupCall(deps, actor, req.params.id);
-      return getCallView(deps.db, req.params.id);
+      if (agent) return getCallView(deps.db, req.params.id);
+      return callerView(deps.db, (await getCall(deps.db, req.params.id))!);
     },
   );
 

@@ -67,6 +67,24 @@ export async function callView(q: Queryable, call: CallRecord, opts: { timeline?
 }
 export type CallView = Awaited<ReturnType<typeof callView>>;
 
+/** The caller's own page: progress only (see CallerCallView in http/schemas.ts). */
+export async function callerView(q: Queryable, call: CallRecord) {
+  const v = await callView(q, call, { timeline: false });
+  return {
+    id: v.id,
+    room: v.room,
+    state: v.state,
+    callerName: v.callerName,
+    agentName: v.agentName,
+    createdAt: v.createdAt,
+    answeredAt: v.answeredAt,
+    endedAt: v.endedAt,
+    endReason: v.endReason,
+    agentReconnecting: v.agentReconnecting,
+    queuePosition: v.queuePosition,
+  };
+}
+
 export async function getCallView(q: Queryable, id: string) {
   const call = await calls.getCall(q, id);
   if (!call) throw notFound('call', id);

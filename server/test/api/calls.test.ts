@@ -142,6 +142,21 @@ describe('calls API', () => {
     expect((await mine('POST', `/api/calls/${call.id}/hangup`)).status).toBe(200); // idempotent
   });
 
+  it("the caller's key shows the call's progress, never the agent's notes, the handoff summary or the timeline", async () => {
+    const call = await newCall('Curious');
+    await as(alice)('POST', `/api/calls/${call.id}/accept`);
+    await as(alice)('PUT', `/api/calls/${call.id}/notes`, { notes: 'Caller sounds upset; account flagged for fraud review' });
+    const mine = client(stack.baseUrl, undefined, { 'x-caller-key': call.callerKey });
+    const seen = (await mine('GET', `/api/calls/${call.id}`)).body;
+    expect(seen).toMatchObject({ id: call.id, state: 'active', agentName: 'Alice' });
+    expect(JSON.stringify(seen)).not.toMatch(/fraud/);
+    for (const field of ['notes', 'timeline', 'transfer', 'reason', 'agentId']) expect(seen).not.toHaveProperty(field);
+    expect((await as(alice)('GET', `/api/calls/${call.id}`)).body.notes).toMatch(/fraud/); // agents still see them
+    const ended = (await mine('POST', `/api/calls/${call.id}/hangup`)).body;
+    expect(ended).toMatchObject({ state: 'ended', endReason: 'caller_hung_up' });
+    expect(ended).not.toHaveProperty('notes');
+  });
+
   it('unknown ids get 404', async () => {
     const missing = '00000000-0000-0000-0000-000000000000';
     expect((await as(alice)('GET', `/api/calls/${missing}`)).status).toBe(404);

@@ -1,9 +1,9 @@
 import { Icon } from '../shared/Icon';
 import { endReasonText, formatDuration, msBetween } from '../shared/format';
-import type { CallView } from '../shared/types';
+import type { CallerCallView } from '../shared/types';
 
 interface Props {
-  call: CallView | null;
+  call: CallerCallView | null;
   onAgain(): void;
 }
 

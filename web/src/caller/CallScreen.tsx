@@ -2,12 +2,12 @@ import { Icon, type IconName } from '../shared/Icon';
 import type { ReactNode } from 'react';
 import { callRoom, useCallRoom } from '../shared/livekit';
 import { formatDuration, msSince } from '../shared/format';
-import type { CallView } from '../shared/types';
+import type { CallerCallView } from '../shared/types';
 import { useNow } from '../shared/useNow';
 
 interface Props {
   connecting: boolean;
-  call: CallView | null;
+  call: CallerCallView | null;
   hangingUp: boolean;
   error: string | null;
   onHangup(): void;

@@ -5,7 +5,7 @@ import { ApiError, api, errorMessage } from '../shared/api';
 import { audioContext } from '../shared/audioContext';
 import { holdMusic } from '../shared/holdMusic';
 import { callRoom, useCallRoom } from '../shared/livekit';
-import type { CallView } from '../shared/types';
+import type { CallerCallView } from '../shared/types';
 import { type CallerSession, clearSession, loadSession, rememberName, saveSession } from './callerSession';
 
 export type CallerPhase = 'idle' | 'connecting' | 'in_call' | 'ended';
@@ -14,7 +14,7 @@ const POLL_MS = 1000;
 
 export interface CallerCall {
   phase: CallerPhase;
-  call: CallView | null;
+  call: CallerCallView | null;
   error: string | null;
   /** Last name/reason used, to prefill "Call again". */
   lastName: string;
@@ -28,7 +28,7 @@ export interface CallerCall {
 
 export function useCallerCall(): CallerCall {
   const [phase, setPhase] = useState<CallerPhase>('idle');
-  const [call, setCall] = useState<CallView | null>(null);
+  const [call, setCall] = useState<CallerCallView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [hangingUp, setHangingUp] = useState(false);
   const [musicPlaying, setMusicPlaying] = useState(false);
@@ -44,7 +44,7 @@ export function useCallerCall(): CallerCall {
   }, []);
 
   const finish = useCallback(
-    (final: CallView | null) => {
+    (final: CallerCallView | null) => {
       if (final) setCall(final);
       session.current = null;
       clearSession();

@@ -1,5 +1,6 @@
 // Thin JSON client for the Warmline API. Same origin, relative URLs, cookie auth for agents.
 import type {
+  CallerCallView,
   CallView,
   CreatedCall,
   Me,
@@ -89,9 +90,9 @@ export const api = {
   // Caller (no login; the callerKey proves ownership of the call)
   createCall: (name: string, reason: string) => request<CreatedCall>('POST', '/api/calls', { name, reason }),
   getCallAsCaller: (id: string, callerKey: string) =>
-    request<CallView>('GET', `/api/calls/${enc(id)}`, undefined, callerHeaders(callerKey)),
+    request<CallerCallView>('GET', `/api/calls/${enc(id)}`, undefined, callerHeaders(callerKey)),
   hangupAsCaller: (id: string, callerKey: string) =>
-    request<CallView>('POST', `/api/calls/${enc(id)}/hangup`, {}, callerHeaders(callerKey)),
+    request<CallerCallView>('POST', `/api/calls/${enc(id)}/hangup`, {}, callerHeaders(callerKey)),
   /** The same call after a reload or a lost connection: a fresh short-lived token. */
   rejoinAsCaller: (id: string, callerKey: string) =>
     request<RoomGrant>('POST', `/api/calls/${enc(id)}/join`, {}, callerHeaders(callerKey)),

@@ -100,3 +100,9 @@ export interface PublicConfig {
   devMode: boolean;
   transferRingTimeoutS: number;
 }
+
+/** What the caller's own page receives (X-Caller-Key): progress only, no notes, summary or timeline. */
+export type CallerCallView = Pick<
+  CallView,
+  'id' | 'room' | 'state' | 'callerName' | 'agentName' | 'createdAt' | 'answeredAt' | 'endedAt' | 'endReason' | 'agentReconnecting' | 'queuePosition'
+>;
