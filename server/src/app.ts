@@ -83,13 +83,12 @@ export async function buildApp(parts: AppParts): Promise<{ app: FastifyInstance;
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   registerErrorHandler(app);
 
-  await healthRoutes(app, deps);
-  await authRoutes(app, deps);
-  await callRoutes(app, deps);
-  await agentRoutes(app, deps);
-  await transferRoutes(app, deps);
-  await eventRoutes(app, deps);
-  await livekitWebhookRoutes(app, deps, createWebhookReceiver(parts.livekitKeys.apiKey, parts.livekitKeys.apiSecret));
+  // Each route file is an encapsulated plugin; agent-only scopes check the session onRequest.
+  for (const routes of [healthRoutes, authRoutes, callRoutes, agentRoutes, transferRoutes, eventRoutes]) {
+    await app.register(routes, { deps });
+  }
+  const receiver = createWebhookReceiver(parts.livekitKeys.apiKey, parts.livekitKeys.apiSecret);
+  await app.register(livekitWebhookRoutes, { deps, receiver });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   if (fs.existsSync(path.join(WEB_DIST, 'index.html'))) {

@@ -1,10 +1,8 @@
 import { AGENT_STATUSES } from '@warmline/contract';
-import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
-import { agentOf, requireAgent, sessionToken } from '../http/auth.js';
+import { Type } from 'typebox';
+import { agentOf, sessionToken } from '../http/auth.js';
 import { AgentHome, CallView, Presence, errors, oneOf } from '../http/schemas.js';
-import { AGENT_SECURITY } from '../http/schemas.js';
-import type { Deps } from '../services/deps.js';
+import { agentScope, type RoutePlugin } from '../http/plugin.js';
 import { agentHome, callView } from '../services/views.js';
 import { getAgentPresence, listAgentPresence, setAgentStatus } from '../store/agents-repo.js';
 import { listQueue } from '../store/calls-repo.js';
@@ -12,31 +10,30 @@ import { markSessionPresent } from '../store/sessions-repo.js';
 
 const Status = Type.Object({ status: oneOf(AGENT_STATUSES) }, { additionalProperties: false });
 
-export async function agentRoutes(app: FastifyInstance, deps: Deps) {
-  const agentOnly = { onRequest: requireAgent(deps) }; // session before body: 401, never a schema 400
-  const security = AGENT_SECURITY;
+/** The queue, colleagues and presence, and the signed-in agent (all agent-only). */
+export const agentRoutes: RoutePlugin = agentScope(async (app, { deps }) => {
 
   app.get(
     '/api/queue',
-    { ...agentOnly, schema: { tags: ['agents'], summary: 'Calls waiting for an agent, oldest first', security, response: { 200: Type.Array(CallView), ...errors(401) } } },
+    { schema: { tags: ['agents'], summary: 'Calls waiting for an agent, oldest first', response: { 200: Type.Array(CallView), ...errors(401) } } },
     async () => Promise.all((await listQueue(deps.db)).map((c) => callView(deps.db, c, { timeline: false }))),
   );
 
   app.get(
     '/api/agents',
-    { ...agentOnly, schema: { tags: ['agents'], summary: 'Agents with presence', security, response: { 200: Type.Array(Presence), ...errors(401) } } },
+    { schema: { tags: ['agents'], summary: 'Agents with presence', response: { 200: Type.Array(Presence), ...errors(401) } } },
     async () => (await listAgentPresence(deps.db)).map(({ id, name, status }) => ({ id, name, status })),
   );
 
   app.get(
     '/api/agents/me',
-    { ...agentOnly, schema: { tags: ['agents'], summary: 'The signed-in agent, their call and their transfers', security, response: { 200: AgentHome, ...errors(401) } } },
+    { schema: { tags: ['agents'], summary: 'The signed-in agent, their call and their transfers', response: { 200: AgentHome, ...errors(401) } } },
     async (req) => agentHome(deps.db, agentOf(req).agentId),
   );
 
-  app.post<{ Body: Static<typeof Status> }>(
+  app.post(
     '/api/agents/me/status',
-    { ...agentOnly, schema: { tags: ['agents'], summary: 'Set Available or Away', security, body: Status, response: { 200: Presence, ...errors(400, 401) } } },
+    { schema: { tags: ['agents'], summary: 'Set Available or Away', body: Status, response: { 200: Presence, ...errors(400, 401) } } },
     async (req) => {
       const me = agentOf(req);
       await setAgentStatus(deps.db, me.agentId, req.body.status);
@@ -48,4 +45,4 @@ export async function agentRoutes(app: FastifyInstance, deps: Deps) {
       return { id: presence.id, name: presence.name, status: presence.status };
     },
   );
-}
+});

@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { DUMMY_HASH, verifyPassword } from '../auth/passwords.js';
 import { newSecret } from '../auth/secrets.js';
@@ -8,15 +7,15 @@ import { SESSION_COOKIE, SESSION_TTL_S, sessionToken } from '../http/auth.js';
 import { errors } from '../http/schemas.js';
 import { findAgentByEmail } from '../store/agents-repo.js';
 import { deleteSession, insertSession, markSessionPresent } from '../store/sessions-repo.js';
-import type { Deps } from '../services/deps.js';
+import type { RoutePlugin } from '../http/plugin.js';
 
 const Login = Type.Object(
   { email: Type.String({ minLength: 3, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
   { additionalProperties: false },
 );
 
-export async function authRoutes(app: FastifyInstance, deps: Deps) {
-  app.post<{ Body: Static<typeof Login> }>(
+export const authRoutes: RoutePlugin = async (app, { deps }) => {
+  app.post(
     '/api/auth/login',
     {
       schema: {
@@ -64,4 +63,4 @@ export async function authRoutes(app: FastifyInstance, deps: Deps) {
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true };
   });
-}
+};

@@ -1,13 +1,10 @@
-import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
-import { agentOf, loadAgent, requireAgent } from '../http/auth.js';
+import { Type } from 'typebox';
+import { agentOf, loadAgent } from '../http/auth.js';
+import { agentScope, type RoutePlugin } from '../http/plugin.js';
 import { CallerCallView, CallView, IdParams, JoinInfo, errors } from '../http/schemas.js';
-import { AGENT_SECURITY } from '../http/schemas.js';
 import * as callService from '../services/calls.js';
-import type { Deps } from '../services/deps.js';
 import { callerView, callView, getCallView } from '../services/views.js';
-import { getCall } from '../store/calls-repo.js';
-import { listRecentCalls } from '../store/calls-repo.js';
+import { getCall, listRecentCalls } from '../store/calls-repo.js';
 
 const NewCall = Type.Object(
   {
@@ -23,11 +20,9 @@ const CallerKey = Type.Object({ 'x-caller-key': Type.Optional(Type.String({ maxL
 const ConsoleTab = Type.Object({ 'x-console-tab': Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })) });
 const Join = Type.Union([Type.Object({ takeOver: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), Type.Null()]);
 
-export async function callRoutes(app: FastifyInstance, deps: Deps) {
-  const agentOnly = { onRequest: requireAgent(deps) }; // session before body: 401, never a schema 400
-  const security = AGENT_SECURITY;
-
-  app.post<{ Body: Static<typeof NewCall> }>(
+/** Callers (public, or with X-Caller-Key) and agents on the same paths. */
+export const callRoutes: RoutePlugin = async (app, { deps }) => {
+  app.post(
     '/api/calls',
     {
       schema: {
@@ -48,15 +43,6 @@ export async function callRoutes(app: FastifyInstance, deps: Deps) {
   );
 
   app.get(
-    '/api/calls',
-    { ...agentOnly, schema: { tags: ['calls'], summary: 'Recent calls', security, response: { 200: Type.Array(CallView), ...errors(401) } } },
-    async () => {
-      const recent = await listRecentCalls(deps.db, 50);
-      return Promise.all(recent.map((c) => callView(deps.db, c, { timeline: false })));
-    },
-  );
-
-  app.get<{ Params: IdParams; Headers: Static<typeof CallerKey> }>(
     '/api/calls/:id',
     {
       schema: {
@@ -74,13 +60,7 @@ export async function callRoutes(app: FastifyInstance, deps: Deps) {
     },
   );
 
-  app.post<{ Params: IdParams; Headers: Static<typeof ConsoleTab> }>(
-    '/api/calls/:id/accept',
-    { ...agentOnly, schema: { tags: ['calls'], summary: 'Accept a waiting call (exactly one agent wins)', security, params: IdParams, headers: ConsoleTab, response: { 200: JoinInfo, ...errors(401, 404, 409, 503) } } },
-    async (req) => callService.acceptCall(deps, agentOf(req), req.params.id, req.headers['x-console-tab']),
-  );
-
-  app.post<{ Params: IdParams; Headers: Static<typeof CallerKey> & Static<typeof ConsoleTab>; Body: Static<typeof Join> }>(
+  app.post(
     '/api/calls/:id/join',
     {
       schema: {
@@ -102,16 +82,7 @@ export async function callRoutes(app: FastifyInstance, deps: Deps) {
     },
   );
 
-  app.post<{ Params: IdParams; Body: Static<typeof Hold> }>(
-    '/api/calls/:id/hold',
-    { ...agentOnly, schema: { tags: ['calls'], summary: 'Hold or resume the caller (enforced by LiveKit permissions)', security, params: IdParams, body: Hold, response: { 200: CallView, ...errors(400, 401, 403, 404, 409, 503) } } },
-    async (req) => {
-      await callService.holdCall(deps, agentOf(req).agentId, req.params.id, req.body.hold);
-      return getCallView(deps.db, req.params.id);
-    },
-  );
-
-  app.post<{ Params: IdParams; Headers: Static<typeof CallerKey> }>(
+  app.post(
     '/api/calls/:id/hangup',
     { schema: { tags: ['calls', 'caller'], summary: 'Hang up (the agent on the call, or the caller with X-Caller-Key)', params: IdParams, headers: CallerKey, response: { 200: Type.Union([CallView, CallerCallView]), ...errors(401, 403, 404) } } },
     async (req) => {
@@ -126,12 +97,41 @@ export async function callRoutes(app: FastifyInstance, deps: Deps) {
     },
   );
 
-  app.put<{ Params: IdParams; Body: Static<typeof Notes> }>(
+  await app.register(agentCallRoutes, { deps });
+};
+
+/** Agent-only call routes. */
+const agentCallRoutes: RoutePlugin = agentScope(async (app, { deps }) => {
+  app.get(
+    '/api/calls',
+    { schema: { tags: ['calls'], summary: 'Recent calls', response: { 200: Type.Array(CallView), ...errors(401) } } },
+    async () => {
+      const recent = await listRecentCalls(deps.db, 50);
+      return Promise.all(recent.map((c) => callView(deps.db, c, { timeline: false })));
+    },
+  );
+
+  app.post(
+    '/api/calls/:id/accept',
+    { schema: { tags: ['calls'], summary: 'Accept a waiting call (exactly one agent wins)', params: IdParams, headers: ConsoleTab, response: { 200: JoinInfo, ...errors(401, 404, 409, 503) } } },
+    async (req) => callService.acceptCall(deps, agentOf(req), req.params.id, req.headers['x-console-tab']),
+  );
+
+  app.post(
+    '/api/calls/:id/hold',
+    { schema: { tags: ['calls'], summary: 'Hold or resume the caller (enforced by LiveKit permissions)', params: IdParams, body: Hold, response: { 200: CallView, ...errors(400, 401, 403, 404, 409, 503) } } },
+    async (req) => {
+      await callService.holdCall(deps, agentOf(req).agentId, req.params.id, req.body.hold);
+      return getCallView(deps.db, req.params.id);
+    },
+  );
+
+  app.put(
     '/api/calls/:id/notes',
-    { ...agentOnly, schema: { tags: ['calls'], summary: "Save the agent's notes", security, params: IdParams, body: Notes, response: { 200: Type.Object({ ok: Type.Boolean() }), ...errors(400, 401, 403, 404) } } },
+    { schema: { tags: ['calls'], summary: "Save the agent's notes", params: IdParams, body: Notes, response: { 200: Type.Object({ ok: Type.Boolean() }), ...errors(400, 401, 403, 404) } } },
     async (req) => {
       await callService.setNotes(deps, agentOf(req).agentId, req.params.id, req.body.notes);
       return { ok: true };
     },
   );
-}
+});

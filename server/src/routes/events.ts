@@ -1,19 +1,18 @@
 // Server-sent events for agent consoles. The stream only says what changed;
 // the console refetches, so a missed event costs a moment, never correctness.
-import type { FastifyInstance } from 'fastify';
 import { streamsOf, type OpenStream } from '../events/streams.js';
 import { AppError } from '../errors.js';
-import { agentOf, requireAgent, sessionToken } from '../http/auth.js';
-import type { Deps } from '../services/deps.js';
+import { agentOf, sessionToken } from '../http/auth.js';
+import { agentScope, type RoutePlugin } from '../http/plugin.js';
 import { markSessionPresent } from '../store/sessions-repo.js';
 
-export async function eventRoutes(app: FastifyInstance, deps: Deps) {
+export const eventRoutes: RoutePlugin = agentScope(async (app, { deps }) => {
   // An open stream is the console being there (presence); see events/streams.ts.
   const streams = streamsOf(deps);
   app.addHook('preClose', async () => streams.closeAll()); // long-lived responses would hold app.close()
   app.get(
     '/api/events',
-    { preHandler: requireAgent(deps), schema: { tags: ['agents'], summary: 'Server-sent events: queue, agents, call, transfer', security: [{ cookie: [] }, { bearer: [] }] } },
+    { schema: { tags: ['agents'], summary: 'Server-sent events: queue, agents, call, transfer' } },
     async (req, reply) => {
       const tokenHash = deps.secrets.hash(sessionToken(req) ?? '');
       const present = await markSessionPresent(deps.db, tokenHash, deps.config.presenceOfflineAfterS);
@@ -45,4 +44,4 @@ export async function eventRoutes(app: FastifyInstance, deps: Deps) {
       if (reply.raw.destroyed || reply.raw.socket?.destroyed !== false) done(); // gone while we marked presence
     },
   );
-}
+});

@@ -1,10 +1,9 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { Deps } from '../services/deps.js';
+import type { RoutePlugin } from '../http/plugin.js';
 
 const Health = Type.Object({ status: Type.String(), livekit: Type.String(), database: Type.String() });
 
-export async function healthRoutes(app: FastifyInstance, deps: Deps) {
+export const healthRoutes: RoutePlugin = async (app, { deps }) => {
   app.get('/health', { schema: { tags: ['ops'], summary: 'LiveKit and database reachability', response: { 200: Health, 503: Health } } }, async (_req, reply) => {
     const check = async (fn: () => Promise<unknown>) => {
       try {
@@ -23,4 +22,4 @@ export async function healthRoutes(app: FastifyInstance, deps: Deps) {
     devMode: deps.config.env !== 'production',
     transferRingTimeoutS: deps.config.transferRingTimeoutS,
   }));
-}
+};

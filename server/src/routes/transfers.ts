@@ -1,9 +1,7 @@
-import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { agentOf, requireAgent } from '../http/auth.js';
+import { agentOf } from '../http/auth.js';
 import { IdParams, JoinInfo, TransferView, errors } from '../http/schemas.js';
-import { AGENT_SECURITY } from '../http/schemas.js';
-import type { Deps } from '../services/deps.js';
+import { agentScope, type RoutePlugin } from '../http/plugin.js';
 import * as transferService from '../services/transfers.js';
 import { getTransferView, transferView } from '../services/views.js';
 
@@ -25,16 +23,14 @@ const Complete = Type.Union([
 /** Like trim(), but a leading U+FEFF (which trim() treats as space) is kept as the agent sent it. */
 const trimSpace = (s: string) => s.replace(/^[^\S\uFEFF]+|[^\S\uFEFF]+$/gu, '');
 
-export async function transferRoutes(app: FastifyInstance, deps: Deps) {
-  const agentOnly = { onRequest: requireAgent(deps) }; // session before body: 401, never a schema 400
-  const security = AGENT_SECURITY;
+/** Warm transfers (all agent-only). */
+export const transferRoutes: RoutePlugin = agentScope(async (app, { deps }) => {
   const tags = ['transfers'];
 
-  app.post<{ Params: IdParams; Body: Static<typeof NewTransfer> }>(
+  app.post(
     '/api/calls/:id/transfers',
     {
-      ...agentOnly,
-      schema: { tags, summary: 'Start a warm transfer: holds the caller, rings the target with a summary', security, params: IdParams, body: NewTransfer, response: { 201: TransferView, ...errors(400, 401, 403, 404, 409, 503) } },
+      schema: { tags, summary: 'Start a warm transfer: holds the caller, rings the target with a summary', params: IdParams, body: NewTransfer, response: { 201: TransferView, ...errors(400, 401, 403, 404, 409, 503) } },
     },
     async (req, reply) => {
       const id = await transferService.startTransfer(deps, agentOf(req), req.params.id, {
@@ -45,20 +41,19 @@ export async function transferRoutes(app: FastifyInstance, deps: Deps) {
     },
   );
 
-  app.get<{ Params: IdParams }>(
+  app.get(
     '/api/transfers/:id',
-    { ...agentOnly, schema: { tags, summary: 'A transfer: state, target, summary, timestamps', security, params: IdParams, response: { 200: TransferView, ...errors(401, 404) } } },
+    { schema: { tags, summary: 'A transfer: state, target, summary, timestamps', params: IdParams, response: { 200: TransferView, ...errors(401, 404) } } },
     async (req) => getTransferView(deps.db, req.params.id),
   );
 
-  app.post<{ Params: IdParams; Headers: { 'x-console-tab'?: string } }>(
+  app.post(
     '/api/transfers/:id/accept',
     {
-      ...agentOnly,
       schema: {
         tags,
         summary: 'Target agent accepts: returns the token to join the consultation',
-        security,
+       
         params: IdParams,
         headers: Type.Object({ 'x-console-tab': Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })) }),
         response: { 200: JoinInfo, ...errors(401, 403, 404, 409, 503) },
@@ -68,9 +63,9 @@ export async function transferRoutes(app: FastifyInstance, deps: Deps) {
   );
 
   const simple = (path: string, summary: string, event: (agentId: string, body: Static<typeof Complete>) => Parameters<typeof transferService.runTransferEvent>[2], body?: typeof Complete) =>
-    app.post<{ Params: IdParams; Body: Static<typeof Complete> }>(
+    app.post(
       path,
-      { ...agentOnly, schema: { tags, summary, security, params: IdParams, ...(body ? { body } : {}), response: { 200: TransferView, ...errors(400, 401, 403, 404, 409, 503) } } },
+      { schema: { tags, summary, params: IdParams, ...(body ? { body } : {}), response: { 200: TransferView, ...errors(400, 401, 403, 404, 409, 503) } } },
       async (req) => {
         const t = await transferService.runTransferEvent(deps, req.params.id, event(agentOf(req).agentId, req.body ?? null));
         return transferView(deps.db, t);
@@ -85,4 +80,4 @@ export async function transferRoutes(app: FastifyInstance, deps: Deps) {
     (agentId, body) => ({ type: 'complete', agentId, introduce: body?.introduce === true }),
     Complete,
   );
-}
+});

@@ -9,7 +9,11 @@ import type { Queryable } from '../store/db.js';
 import * as transfers from '../store/transfers-repo.js';
 import type { TransferRecord } from '../store/transfers-repo.js';
 
-const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+function iso(d: Date | string): string;
+function iso(d: Date | string | null): string | null;
+function iso(d: Date | string | null): string | null {
+  return d ? new Date(d).toISOString() : null;
+}
 
 export async function transferView(q: Queryable, t: TransferRecord, names?: Map<string, string>, call?: CallRecord) {
   const n = names ?? (await agentNames(q, [t.fromAgentId, t.targetAgentId]));
