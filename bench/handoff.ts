@@ -16,7 +16,7 @@ import { expectStatus, jsonClient, type JsonClient } from './lib/http.js';
 import { heading, sleep, summaryTable, table, withTimeout } from './lib/report.js';
 import { startBenchStack } from './lib/stack.js';
 import { rounded, summarize } from './lib/stats.js';
-import { ToneParticipant } from './lib/tone-participant.js';
+import { ToneParticipant } from '../testkit/tone-participant.js';
 
 const CALLER_HZ = 440;
 const A_HZ = 660;

@@ -11,7 +11,7 @@ import { expectStatus, jsonClient } from './lib/http.js';
 import { heading, sleep, summaryTable, withTimeout } from './lib/report.js';
 import { startBenchStack } from './lib/stack.js';
 import { rounded, summarize } from './lib/stats.js';
-import { ToneParticipant } from './lib/tone-participant.js';
+import { ToneParticipant } from '../testkit/tone-participant.js';
 
 const CALLER_HZ = 440;
 const AGENT_HZ = 660;

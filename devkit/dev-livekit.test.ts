@@ -21,9 +21,9 @@ import {
   type RemoteTrack,
 } from '@livekit/rtc-node';
 import { AccessToken, WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
-import { startDevLivekit, type DevLivekit } from '../../src/livekit/dev-server.js';
-import { findOrInstallLivekit } from '../../../scripts/ensure-livekit.mjs';
-import { toneDetector } from '../support/goertzel.js';
+import { startDevLivekit, type DevLivekit } from './dev-livekit.js';
+import { findOrInstallLivekit } from './ensure-livekit.mjs';
+import { toneDetector } from '../testkit/goertzel.js';
 
 
 const SR = 48_000;

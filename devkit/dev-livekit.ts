@@ -32,7 +32,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface DevLivekitOptions {
-  /** Path of the livekit-server binary (see scripts/ensure-livekit.mjs). */
+  /** Path of the livekit-server binary (see ./ensure-livekit.mjs). */
   binary: string;
   /** Webhook target (LiveKit posts JSON, signed with apiKey). */
   webhookUrl?: string;

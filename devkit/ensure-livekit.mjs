@@ -14,8 +14,8 @@
 // warning, not an error (the behaviour notes in docs/notes/livekit-behaviour.md were
 // measured against 1.13.5).
 //
-// Usage:  node scripts/ensure-livekit.mjs   -> prints the binary path on stdout
-//         import { findOrInstallLivekit } from '../scripts/ensure-livekit.mjs'
+// Usage:  node devkit/ensure-livekit.mjs   -> prints the binary path on stdout
+//         import { findOrInstallLivekit } from '../devkit/ensure-livekit.mjs'
 
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { ROOT, ensureNodeModules, ensurePostgres } from './prepare.mjs';
 
 ensureNodeModules();
-const { findOrInstallLivekit } = await import('./ensure-livekit.mjs');
+const { findOrInstallLivekit } = await import('../devkit/ensure-livekit.mjs');
 await findOrInstallLivekit({ log: (m) => console.log(`[warmline] ${m}`) });
 
 await ensurePostgres();

@@ -9,7 +9,7 @@ import { ROOT, ensureNodeModules, ensurePostgres, ensureWebBuild } from './prepa
 
 ensureNodeModules();
 ensureWebBuild();
-const { findOrInstallLivekit } = await import('./ensure-livekit.mjs');
+const { findOrInstallLivekit } = await import('../devkit/ensure-livekit.mjs');
 await findOrInstallLivekit({ log: (m) => console.log(`[warmline] ${m}`) });
 
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

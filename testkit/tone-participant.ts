@@ -20,7 +20,7 @@ import {
   type RemoteParticipant,
   type RemoteTrack,
 } from '@livekit/rtc-node';
-import { sineFrame, toneDetector } from '../../server/test/support/goertzel.js';
+import { sineFrame, toneDetector } from './goertzel.js';
 
 export const SAMPLE_RATE = 48_000;
 export const FRAME_MS = 10;

@@ -6,7 +6,7 @@ import { newSecret } from '../../server/src/auth/secrets.js';
 import { SESSION_TTL_S } from '../../server/src/http/auth.js';
 import { createAgent } from '../../server/src/store/agents-admin.js';
 import { insertSession, markSessionPresent } from '../../server/src/store/sessions-repo.js';
-import { startStack, TEST_PASSWORD, type Stack } from '../../server/test/support/stack.js';
+import { startStack, TEST_PASSWORD, type Stack } from '../../testkit/stack.js';
 import type { BenchAgent, ChildReply, ChildRequest } from './stack.js';
 
 const send = (m: ChildReply) => process.send?.(m);

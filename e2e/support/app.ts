@@ -1,8 +1,8 @@
-// Drives the real UI: the app stack from server/test/support (real LiveKit, real
+// Drives the real UI: the app stack from testkit/ (real LiveKit, real
 // Postgres, the built web app) and page helpers for the caller and agent roles.
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { client, startStack, TEST_PASSWORD, type Stack } from '../../server/test/support/stack.js';
+import { client, startStack, TEST_PASSWORD, type Stack } from '../../testkit/stack.js';
 
 export { client, startStack, type Stack };
 

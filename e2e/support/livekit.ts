@@ -1,6 +1,6 @@
 // A private, loopback-only livekit-server for an e2e test file, plus token/API helpers.
 //
-// Delegates to the project's server/src/livekit/dev-server.ts (free ports, media advertised
+// Delegates to the project's devkit/dev-livekit.ts (free ports, media advertised
 // on 127.0.0.1 only, watchdog so the server never outlives the test process).
 //
 //   const lk = await startTestLivekit();
@@ -11,8 +11,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccessToken, RoomServiceClient, type VideoGrant } from 'livekit-server-sdk';
-import { startDevLivekit, type DevLivekit, type DevLivekitOptions } from '../../server/src/livekit/dev-server.js';
-import { findOrInstallLivekit } from '../../scripts/ensure-livekit.mjs';
+import { startDevLivekit, type DevLivekit, type DevLivekitOptions } from '../../devkit/dev-livekit.js';
+import { findOrInstallLivekit } from '../../devkit/ensure-livekit.mjs';
 
 export interface TestLivekit extends DevLivekit {
   rooms: RoomServiceClient;

@@ -8,7 +8,7 @@ export interface Config {
   port: number;
   dataDir: string;
   databaseUrl: string | null; // null → embedded PGlite in dataDir
-  livekit: { url: string; apiKey: string; apiSecret: string } | null; // null → start the dev server
+  livekit: { url: string; apiKey: string; apiSecret: string } | null; // null → main.ts refuses to start (npm start supplies a dev server)
   sessionSecret: string;
   publicUrl: string | null;
   transferRingTimeoutS: number;

@@ -1,15 +1,14 @@
-// Process entry: config → database (+migrations) → LiveKit (the pinned dev server
-// when LIVEKIT_URL is unset) → API on one port serving the web app. Ctrl-C stops all.
+// Process entry: config → database (+migrations) → API on one port serving the web app,
+// talking to the LiveKit named by LIVEKIT_URL/KEY/SECRET. `npm start` (scripts/start.mjs)
+// starts a dev livekit-server first (devkit/) and passes its URL and keys. Ctrl-C stops all.
 import { ConfigError, loadConfig } from './config.js';
 import { buildApp } from './app.js';
-import { startDevLivekit, type DevLivekit } from './livekit/dev-server.js';
 import { createLivekitMedia } from './livekit/media.js';
 import { countAgents } from './store/agents-repo.js';
 import { DEMO_PASSWORD, seedDemoAgents } from './store/agents-admin.js';
 import { openDb } from './store/db.js';
 import { migrate } from './store/migrate.js';
 import { describeSummaryConfig } from './summary/index.js';
-import { findOrInstallLivekit } from '../../scripts/ensure-livekit.mjs';
 
 let config;
 try {
@@ -21,32 +20,28 @@ try {
   }
   throw err;
 }
+// Production already requires them (config.ts); in development only `npm start` supplies them.
+const livekit = config.livekit;
+if (!livekit) {
+  console.error(
+    'LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are not set. Run `npm start` from the repository root ' +
+      '(it starts a development livekit-server and passes them), or point them at a LiveKit server.',
+  );
+  process.exit(1);
+}
 
 const say = (msg: string) => console.log(`[warmline] ${msg}`);
 const db = await openDb(config);
 const applied = await migrate(db);
 if (applied.length) say(`database migrations applied: ${applied.join(', ')}`);
 say(`database: ${config.databaseUrl ? 'Postgres (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`}`);
+say(`LiveKit: ${livekit.url}`);
 
 if (config.env !== 'production') {
   const seeded = await seedDemoAgents(db);
   if (seeded.length) say(`demo agents created: ${seeded.join(', ')} (password ${DEMO_PASSWORD})`);
 } else if ((await countAgents(db)) === 0) {
   say('no agents yet: add one with `npm run add-agent -w server -- --email you@example.com --name "You"`');
-}
-
-let devLivekit: DevLivekit | null = null;
-let livekit = config.livekit;
-if (!livekit) {
-  const binary: string = await findOrInstallLivekit({ log: (m: string) => say(m) });
-  devLivekit = await startDevLivekit({
-    binary,
-    webhookUrl: `http://127.0.0.1:${config.port}/livekit/webhook`,
-    logDir: config.dataDir,
-    log: (m) => say(m),
-  });
-  livekit = { url: devLivekit.url, apiKey: devLivekit.apiKey, apiSecret: devLivekit.apiSecret };
-  say(`LiveKit dev server ${devLivekit.url} (log: ${devLivekit.logFile})`);
 }
 
 const { app } = await buildApp({
@@ -73,7 +68,6 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => process.exit(1), 10_000);
   force.unref();
   await app.close().catch(() => {});
-  await devLivekit?.stop().catch(() => {});
   await db.close().catch(() => {});
   process.exit(0);
 }

@@ -1,7 +1,7 @@
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, startStack, type Stack } from '../support/stack.js';
-import { decodeJwt, eventually, joinRoom } from '../support/participants.js';
+import { client, startStack, type Stack } from '../../../testkit/stack.js';
+import { decodeJwt, eventually, joinRoom } from '../../../testkit/participants.js';
 
 let stack: Stack;
 let alice: string;

@@ -1,7 +1,7 @@
 // Hostile input never reaches a 500: characters Postgres cannot store are a 400 naming the field
 // and change nothing; agent-only routes ask for the session before they look at the body.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { client, startStack, TEST_PASSWORD, type Stack } from '../support/stack.js';
+import { client, startStack, TEST_PASSWORD, type Stack } from '../../../testkit/stack.js';
 
 let stack: Stack;
 let alice: string;

@@ -4,10 +4,10 @@
 import { execFileSync } from 'node:child_process';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ToneParticipant } from '../../../bench/lib/tone-participant.js';
+import { ToneParticipant } from '../../../testkit/tone-participant.js';
 import { createAgent } from '../../src/store/agents-admin.js';
-import { decodeJwt, eventually, joinRoom } from '../support/participants.js';
-import { client, startStack, TEST_PASSWORD, type Stack } from '../support/stack.js';
+import { decodeJwt, eventually, joinRoom } from '../../../testkit/participants.js';
+import { client, startStack, TEST_PASSWORD, type Stack } from '../../../testkit/stack.js';
 
 const CALLER = 440;
 const A = 660;

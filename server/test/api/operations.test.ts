@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, startStack, type Stack } from '../support/stack.js';
+import { client, startStack, type Stack } from '../../../testkit/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {

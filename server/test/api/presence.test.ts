@@ -5,8 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { endTransfersToOfflineTargets } from '../../src/services/presence.js';
-import { client, freePort, startStack, type Stack } from '../support/stack.js';
-import { eventually } from '../support/participants.js';
+import { client, freePort, startStack, type Stack } from '../../../testkit/stack.js';
+import { eventually } from '../../../testkit/participants.js';
 
 const OFFLINE_AFTER_S = 2;
 // Heartbeat every OFFLINE_AFTER_S/3: an agent is offline at most OFFLINE_AFTER_S after the last one.

@@ -1,8 +1,8 @@
 import type { Room } from '@livekit/rtc-node';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, startStack, type Stack } from '../support/stack.js';
-import { eventually, joinRoom } from '../support/participants.js';
+import { client, startStack, type Stack } from '../../../testkit/stack.js';
+import { eventually, joinRoom } from '../../../testkit/participants.js';
 
 let stack: Stack;
 let rooms: RoomServiceClient;

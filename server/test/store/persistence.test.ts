@@ -8,7 +8,7 @@ import * as calls from '../../src/store/calls-repo.js';
 import { createAgent, seedDemoAgents } from '../../src/store/agents-admin.js';
 import { findAgentByEmail } from '../../src/store/agents-repo.js';
 import { insertTransfer } from '../../src/store/transfers-repo.js';
-import { createTestDatabase } from '../support/stack.js';
+import { createTestDatabase } from '../../../testkit/stack.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {

@@ -1,7 +1,8 @@
-// The API as its own OS process — `node --import tsx server/src/main.ts`, what `npm start`
-// runs — for tests that must really kill it (SIGKILL: no shutdown hook, no app.close) and
-// start it again. The child is node itself (no npx or shell wrapper), so its pid is the
-// process that listens. Every child still alive when the test process exits is SIGKILLed.
+// The API as its own OS process — `node --import tsx server/src/main.ts`, what `npm start` runs
+// once LiveKit is up (pass LIVEKIT_URL/KEY/SECRET in `env`) — for tests that must really kill
+// it (SIGKILL: no shutdown hook, no app.close) and start it again. The child is node itself (no
+// npx or shell wrapper), so its pid is the process that listens. Every child still alive when
+// the test process exits is SIGKILLed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
