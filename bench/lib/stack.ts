@@ -30,7 +30,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
 
 /** RATE_LIMIT_PER_MINUTE: the server's config accepts at most 100000 (per minute, per IP). */
-export const BENCH_ENV: Record<string, string> = { RATE_LIMIT_PER_MINUTE: '100000', LOG_LEVEL: 'warn' };
+// Benchmarks measure media and API cost, not presence: their agents need no open console.
+export const BENCH_ENV: Record<string, string> = { RATE_LIMIT_PER_MINUTE: '100000', LOG_LEVEL: 'warn', PRESENCE_OFFLINE_AFTER_S: '600' };
 
 export async function startBenchStack(env: Record<string, string> = {}, startTimeoutMs = 60_000): Promise<BenchStack> {
   const child: ChildProcess = fork(path.join(HERE, 'stack-child.ts'), [], {

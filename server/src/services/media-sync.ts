@@ -156,7 +156,7 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
     async reconcileAll() {
       // Rooms first, then the record: a room created after this list belongs to a call the read below sees.
       const rooms = (await media.listRooms()).filter((r) => r.startsWith(ROOM_PREFIX));
-      const live = await calls.liveCalls(db);
+      const live = await members.liveRoomsSnapshot(db);
       const liveRooms = new Set(live.map((c) => c.room));
       let fixes = 0;
       for (const room of rooms) {
@@ -167,11 +167,20 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
       }
       const existing = new Set(rooms);
       const queue = [...live];
+      // Cheap when nothing is wrong: one ListParticipants per room against the snapshot, no query
+      // per call. Any difference (permission, stranger, membership) gets the careful per-room pass,
+      // which reads the record again after listing.
       const worker = async () => {
         for (let c = queue.shift(); c; c = queue.shift()) {
-          const id = c.id;
+          const id = c.record.call.id;
           if (!existing.has(c.room)) await media.ensureRoom(c.room); // LiveKit restarted and lost it
-          fixes += await serial(id, () => reconcileOne(id));
+          const seen = await media.listParticipants(c.room);
+          const present = new Map(c.members.filter((m) => !m.leftAt).map((m) => [m.identity, m.sid]));
+          const differs =
+            roomFixes(c.record, seen.map((p) => ({ identity: p.identity, member: memberOf(p.identity), permission: p.permission }))).length > 0 ||
+            seen.length !== present.size ||
+            seen.some((p) => present.get(p.identity) !== p.sid);
+          if (differs) fixes += await serial(id, () => reconcileOne(id));
         }
       };
       await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));

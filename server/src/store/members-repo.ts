@@ -1,7 +1,8 @@
 // Who is connected to a call room, as LiveKit's webhooks (and the reconciler) report it.
 // A row per identity holds the sid of its newest connection: events about an older sid
 // are stale and change nothing. `left_at` starts the reconnect grace period.
-import type { Queryable } from './db.js';
+import { OPEN_TRANSFER_STATES, type CallState, type TransferState } from '@warmline/contract';
+import { sqlList, type Queryable } from './db.js';
 
 export interface MemberRecord {
   callId: string;
@@ -111,4 +112,34 @@ export async function tryLease(q: Queryable, name: string, holder: string, ttlS:
     [name, holder, ttlS],
   );
   return rows.length > 0;
+}
+
+/** Every live call with its open transfer and its members, in two queries (the periodic reconcile). */
+export async function liveRoomsSnapshot(q: Queryable) {
+  const calls = await q.query<{
+    id: string;
+    room: string;
+    state: CallState;
+    agentId: string | null;
+    tState: TransferState | null;
+    tFrom: string | null;
+    tTarget: string | null;
+  }>(
+    `SELECT c.id, c.room, c.state, c.agent_id AS "agentId", t.state AS "tState", t.from_agent_id AS "tFrom", t.target_agent_id AS "tTarget"
+     FROM calls c LEFT JOIN transfers t ON t.call_id = c.id AND t.state IN ${sqlList(OPEN_TRANSFER_STATES)}
+     WHERE c.state <> 'ended'`,
+  );
+  const rows = await q.query<MemberRecord>(
+    `SELECT ${COLS} FROM room_members m WHERE m.call_id IN (SELECT id FROM calls WHERE state <> 'ended')`,
+  );
+  const byCall = new Map<string, MemberRecord[]>();
+  for (const m of rows) byCall.set(m.callId, [...(byCall.get(m.callId) ?? []), m]);
+  return calls.map((c) => ({
+    room: c.room,
+    record: {
+      call: { id: c.id, state: c.state, agentId: c.agentId },
+      transfer: c.tState && c.tFrom && c.tTarget ? { state: c.tState, fromAgentId: c.tFrom, targetAgentId: c.tTarget } : null,
+    },
+    members: byCall.get(c.id) ?? [],
+  }));
 }
