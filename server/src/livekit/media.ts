@@ -31,7 +31,8 @@ export interface MediaControl {
   removeParticipant(room: string, identity: string): Promise<void>;
   closeRoom(room: string): Promise<void>;
   listParticipants(room: string): Promise<RoomParticipant[]>;
-  listRooms(): Promise<string[]>;
+  /** Every room with its participant count (a room nobody is in needs no closer look). */
+  listRooms(): Promise<Array<{ name: string; participants: number }>>;
   ping(): Promise<void>;
 }
 
@@ -132,7 +133,7 @@ export function createLivekitMedia(opts: LivekitMediaOptions): MediaControl {
       }));
     },
     async listRooms() {
-      return (await run('list rooms', () => rooms.listRooms())).map((r) => r.name);
+      return (await run('list rooms', () => rooms.listRooms())).map((r) => ({ name: r.name, participants: r.numParticipants }));
     },
     async ping() {
       await run('answer', () => rooms.listRooms(['warmline-health-probe']));

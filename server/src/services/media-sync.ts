@@ -155,7 +155,9 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
     },
     async reconcileAll() {
       // Rooms first, then the record: a room created after this list belongs to a call the read below sees.
-      const rooms = (await media.listRooms()).filter((r) => r.startsWith(ROOM_PREFIX));
+      const listed = (await media.listRooms()).filter((r) => r.name.startsWith(ROOM_PREFIX));
+      const rooms = listed.map((r) => r.name);
+      const occupied = new Set(listed.filter((r) => r.participants > 0).map((r) => r.name));
       const live = await members.liveRoomsSnapshot(db);
       const liveRooms = new Set(live.map((c) => c.room));
       let fixes = 0;
@@ -174,6 +176,8 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
         for (let c = queue.shift(); c; c = queue.shift()) {
           const id = c.record.call.id;
           if (!existing.has(c.room)) await media.ensureRoom(c.room); // LiveKit restarted and lost it
+          // Nobody in the room and nobody on record as connected: nothing to compare.
+          if (!occupied.has(c.room) && !c.members.some((m) => !m.leftAt)) continue;
           const seen = await media.listParticipants(c.room);
           const present = new Map(c.members.filter((m) => !m.leftAt).map((m) => [m.identity, m.sid]));
           const differs =
