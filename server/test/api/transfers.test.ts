@@ -208,7 +208,7 @@ describe('warm transfer API', () => {
     await call.aliceRoom!.disconnect();
     await eventually(async () => (await as('bob')('GET', `/api/transfers/${t.id}`)).body.state === 'failed', 20_000, 'transfer failed');
     expect(await callOf(call.id)).toMatchObject({ state: 'waiting', agentId: null });
-    expect(await callerPerm(call.room, call.id)).toMatchObject({ canSubscribe: false });
+    expect(await callerPerm(call.room, call.id)).toMatchObject({ canPublish: false }); // queued: not heard
     expect((await as('bob')('POST', `/api/transfers/${t.id}/accept`)).status).toBe(409);
     await finish(call.id);
   });
