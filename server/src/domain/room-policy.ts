@@ -20,12 +20,7 @@ export interface RoomRecord {
 export const LIVE: Permission = { canPublish: true, canSubscribe: true };
 /** Held: the SFU forwards nothing to the caller and unpublishes their microphone. */
 export const HELD: Permission = { canPublish: false, canSubscribe: false };
-/**
- * Waiting in the queue: nobody else is entitled to the room (agents get no permission before
- * the server has checked them), so the caller may already subscribe. Joining with subscribe
- * lets LiveKit set up the caller's receiving side at once; without it the first agent or B is
- * heard ~150 ms later (measured by `npm run bench -- handoff`). The microphone waits for an agent.
- */
+/** Waiting in the queue: nobody else is entitled to the room, so listening is harmless; nobody hears the caller yet. */
 export const QUEUED: Permission = { canPublish: false, canSubscribe: true };
 
 /**

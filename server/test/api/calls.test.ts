@@ -30,8 +30,8 @@ describe('calls API', () => {
     expect(claims.video).toEqual({
       room: call.room,
       roomJoin: true,
-      canPublish: false, // the record says waiting: nobody hears the caller before an agent answers
-      canSubscribe: true, // and nobody else is let in (agents get nothing until checked)
+      canPublish: true, // the join webhook applies the record (queued) at once; see grantFor
+      canSubscribe: true,
       canPublishData: false,
       canPublishSources: ['microphone'],
       canUpdateOwnMetadata: false,
