@@ -20,8 +20,7 @@ export interface RoomRecord {
 export const LIVE: Permission = { canPublish: true, canSubscribe: true };
 /** Held: the SFU forwards nothing to the caller and unpublishes their microphone. */
 export const HELD: Permission = { canPublish: false, canSubscribe: false };
-/** Waiting in the queue: nobody else is entitled to the room, so listening is harmless; nobody hears the caller yet. */
-export const QUEUED: Permission = { canPublish: false, canSubscribe: true };
+
 
 /**
  * The permission `member` is entitled to in this call's room, or null when they must not be
@@ -30,7 +29,10 @@ export const QUEUED: Permission = { canPublish: false, canSubscribe: true };
 export function entitlement(r: RoomRecord, member: Member): Permission | null {
   const { call, transfer } = r;
   if (call.state === 'ended') return null;
-  if (member.kind === 'caller') return call.state === 'active' ? LIVE : call.state === 'waiting' ? QUEUED : HELD;
+  // Waiting: nobody else is entitled to the room and an agent gets no permission before the
+  // server has checked them, so the caller's microphone reaches no one; it stays published so
+  // that the agent who answers hears the caller at once (no revoke/re-publish race at join).
+  if (member.kind === 'caller') return call.state === 'on_hold' ? HELD : LIVE;
   const id = member.agentId;
   if ((call.state === 'active' || call.state === 'on_hold') && call.agentId === id) return LIVE;
   if (transfer) {

@@ -4,7 +4,7 @@
 // LiveKit is called only after the commit (MediaSync.follow): the record is the truth.
 import { randomUUID } from 'node:crypto';
 import { newSecret } from '../auth/secrets.js';
-import { entitlement, HELD, LIVE, type Member } from '../domain/room-policy.js';
+import { entitlement, HELD, type Member } from '../domain/room-policy.js';
 import { AppError, notFound } from '../errors.js';
 import { agentIdentity, callerIdentity } from '../livekit/media.js';
 import * as calls from '../store/calls-repo.js';
@@ -40,15 +40,10 @@ export async function grantFor(deps: Deps, callId: string, member: Member, name:
   const rec = await loadRoomRecord(deps.db, callId);
   if (!rec) throw notFound('call', callId);
   const entitled = entitlement(rec, member);
-  // A waiting caller's token grants publish and subscribe although the record gives them less
-  // (the join webhook applies the record at once): nobody else in the room can hear or be heard
-  // before the server has checked them, and LiveKit sets up a participant's media paths only for
-  // what its first token allows, so a caller who joined without them is heard and hears ~150 ms
-  // later at every handoff (measured by `npm run bench -- handoff`). A held caller's token stays held.
-  const permission = !entitled ? null : member.kind === 'agent' ? HELD : rec.call.state === 'waiting' ? LIVE : entitled;
-  if (!permission) {
+  if (!entitled) {
     throw new AppError(rec.call.state === 'ended' ? 'call_conflict' : 'forbidden', rec.call.state === 'ended' ? 'The call has ended.' : 'You are not on this call.');
   }
+  const permission = member.kind === 'agent' ? HELD : entitled;
   const identity = member.kind === 'caller' ? callerIdentity(callId) : agentIdentity(member.agentId);
   const token = await deps.media.token({ room: rec.room, identity, name, permission, attributes: tabId ? { tab: tabId } : undefined });
   return { token, livekitUrl: deps.media.clientUrl, room: rec.room };

@@ -30,7 +30,7 @@ describe('calls API', () => {
     expect(claims.video).toEqual({
       room: call.room,
       roomJoin: true,
-      canPublish: true, // the join webhook applies the record (queued) at once; see grantFor
+      canPublish: true, // alone in the room: agents get nothing until the server has checked them
       canSubscribe: true,
       canPublishData: false,
       canPublishSources: ['microphone'],
@@ -177,7 +177,7 @@ describe('calls API', () => {
     expect(ended.endReason).toBe('caller_left');
   });
 
-  it('an agent whose connection drops and does not come back within the grace period: the caller goes back to the queue, not heard until the next agent answers', async () => {
+  it('an agent whose connection drops and does not come back within the grace period: the caller goes back to the queue and the next agent who answers talks with them', async () => {
     const call = await newCall('Stranded?');
     const callerRoom = await joinRoom(call.livekitUrl, call.token);
     try {
@@ -192,7 +192,8 @@ describe('calls API', () => {
       expect(back.agentId).toBeNull();
       expect(back.timeline.map((e: { type: string }) => e.type)).toContain('agent_dropped');
       const rooms = new RoomServiceClient(stack.livekit.httpUrl, stack.livekit.apiKey, stack.livekit.apiSecret);
-      expect((await rooms.getParticipant(call.room, `caller:${call.id}`)).permission).toMatchObject({ canPublish: false }); // queued: not heard
+      // Alone in the room: the agent who dropped is no longer entitled to it.
+      expect((await rooms.listParticipants(call.room)).map((p) => p.identity)).toEqual([`caller:${call.id}`]);
       // Another agent picks it up and the caller is live again.
       expect((await as(alice)('POST', `/api/calls/${call.id}/accept`)).status).toBe(200);
       expect((await rooms.getParticipant(call.room, `caller:${call.id}`)).permission).toMatchObject({ canSubscribe: true, canPublish: true });

@@ -1,6 +1,6 @@
 // Who may be in a call's room, with which permissions: a pure function of the record.
 import { describe, expect, it } from 'vitest';
-import { entitledMembers, entitlement, HELD, LIVE, QUEUED, roomFixes, type RoomRecord } from '../../src/domain/room-policy.js';
+import { entitledMembers, entitlement, HELD, LIVE, roomFixes, type RoomRecord } from '../../src/domain/room-policy.js';
 
 const A = 'agent-a';
 const B = 'agent-b';
@@ -12,8 +12,8 @@ const caller = { kind: 'caller' } as const;
 const agent = (agentId: string) => ({ kind: 'agent', agentId }) as const;
 
 describe('room entitlements', () => {
-  it('a waiting caller may listen but not speak, and no agent is entitled', () => {
-    expect(entitlement(rec('waiting', null), caller)).toEqual(QUEUED);
+  it('a waiting caller is alone in the room: no agent is entitled, so their open microphone reaches no one', () => {
+    expect(entitlement(rec('waiting', null), caller)).toEqual(LIVE);
     expect(entitlement(rec('waiting', null), agent(A))).toBeNull();
   });
 
