@@ -64,11 +64,13 @@ export async function benchJoin(opts: { calls?: number; warmup?: number } = {}) 
           const acc = await http.request('POST', `/api/calls/${callId}/accept`, { token: agent.token });
           const join = expectStatus<{ token: string; livekitUrl: string }>(acc, 200, 'accept');
           const tAcc = performance.now();
-          const p = await ToneParticipant.join({ url: join.livekitUrl, token: join.token, label: 'agent', freq: AGENT_HZ, targets: [CALLER_HZ], publish: false });
+          // An agent's token grants nothing until the server has checked the join: the tone goes
+          // out when the grant comes (publishing at once raced it: "track publication timed out").
+          const p = await ToneParticipant.join({ url: join.livekitUrl, token: join.token, label: 'agent', freq: AGENT_HZ, targets: [CALLER_HZ] });
           agentP = p;
           const tConn = performance.now();
-          await p.publish();
-          return { tAcc, tConn, tPub: performance.now() };
+          while (!p.publishedAt) await sleep(5);
+          return { tAcc, tConn, tPub: p.publishedAt };
         })();
         const [c, a] = await withTimeout(Promise.all([callerSide, agentSide]), 15_000, 'join');
         const [heardByCaller, heardByAgent] = await Promise.all([

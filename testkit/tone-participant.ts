@@ -21,6 +21,7 @@ import {
   type RemoteTrack,
 } from '@livekit/rtc-node';
 import { sineFrame, toneDetector } from './goertzel.js';
+import { decodeJwt } from './participants.js';
 
 export const SAMPLE_RATE = 48_000;
 export const FRAME_MS = 10;
@@ -339,14 +340,8 @@ export class ToneParticipant {
   }
 }
 
-function tokenGrantsPublish(token: string): boolean {
-  try {
-    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
-    return claims.video?.canPublish !== false;
-  } catch {
-    return true;
-  }
-}
+/** A token minted for a held caller or a not-yet-checked agent grants no publish. */
+const tokenGrantsPublish = (token: string) => decodeJwt(token).video?.canPublish !== false;
 
 function ffiClient(): { on(e: string, l: (ev: any) => void): void; off(e: string, l: (ev: any) => void): void } | undefined {
   return (globalThis as { _ffiClientInstance?: any })._ffiClientInstance;

@@ -93,20 +93,9 @@ export const CallView = Type.Object(
  * What the caller's own page may read with X-Caller-Key: the call's progress, never the
  * agent's notes, the handoff summary or the timeline (they are for agents).
  */
-export const CallerCallView = Type.Object(
-  {
-    id: Type.String(),
-    room: Type.String(),
-    state: oneOf(CALL_STATES),
-    callerName: Type.String(),
-    agentName: nullable(Type.String()),
-    createdAt: Type.String(),
-    answeredAt: nullable(Type.String()),
-    endedAt: nullable(Type.String()),
-    endReason: nullable(oneOf(END_REASONS)),
-    agentReconnecting: Type.Boolean(),
-    queuePosition: nullable(Type.Integer()),
-  },
+export const CallerCallView = Type.Pick(
+  CallView,
+  ['id', 'room', 'state', 'callerName', 'agentName', 'createdAt', 'answeredAt', 'endedAt', 'endReason', 'agentReconnecting', 'queuePosition'],
   Closed,
 );
 

@@ -28,7 +28,6 @@ export const livekitWebhookRoutes: FastifyPluginAsync<{ deps: Deps; receiver: We
       id: event.id,
       event: event.event,
       room,
-      at,
       participant: p
         ? {
             identity: p.identity,

@@ -19,8 +19,6 @@ export interface RoomWebhook {
   id: string;
   event: string;
   room: string;
-  /** When LiveKit created the event (ms). */
-  at: Date;
   participant?: { identity: string; sid: string; joinedAt: Date; attributes: Record<string, string> };
 }
 
@@ -40,20 +38,10 @@ export async function takeRoomWebhook(deps: Deps, w: RoomWebhook): Promise<'dupl
   switch (w.event) {
     case 'participant_joined': {
       if (!p) return 'ignored';
-      if (call.state !== 'ended') {
-        const fresh = await members.memberJoined(deps.db, {
-          callId: call.id,
-          identity: p.identity,
-          sid: p.sid,
-          tabId: p.attributes.tab ?? null,
-          at: p.joinedAt,
-        });
-        // The reconciler may have recorded this very connection before its webhook arrived.
-        const known = fresh ? null : await members.getMember(deps.db, call.id, p.identity);
-        if (!fresh && (known?.sid !== p.sid || known.leftAt)) {
-          await reconcileSoon(deps, call.id); // stale, but a look at the room costs little
-          return 'stale';
-        }
+      const fresh =
+        call.state !== 'ended' &&
+        (await members.memberJoined(deps.db, { callId: call.id, identity: p.identity, sid: p.sid, tabId: p.attributes.tab ?? null, at: p.joinedAt }));
+      if (fresh) {
         // Only someone the record lets in makes the timeline; an intruder is just removed.
         const rec = await loadRoomRecord(deps.db, call.id);
         const m = memberOf(p.identity);
@@ -63,8 +51,9 @@ export async function takeRoomWebhook(deps: Deps, w: RoomWebhook): Promise<'dupl
         await deps.bus.publish({ type: 'call', callId: call.id });
       }
       // Whoever joined gets the record's permissions; whoever is not entitled is removed at once.
+      // (A stale join costs a look at the room too: cheap, and it never hurts.)
       await reconcileSoon(deps, call.id);
-      return 'taken';
+      return fresh || call.state === 'ended' ? 'taken' : 'stale';
     }
     case 'participant_left': {
       if (!p || call.state === 'ended') return 'ignored';

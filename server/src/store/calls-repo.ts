@@ -105,13 +105,3 @@ export async function listCallEvents(q: Queryable, callId: string): Promise<Call
 export async function deleteCall(q: Queryable, id: string) {
   await q.query('DELETE FROM calls WHERE id = $1', [id]);
 }
-
-export async function liveCalls(q: Queryable): Promise<Array<{ id: string; room: string }>> {
-  return q.query(`SELECT id, room FROM calls WHERE state <> 'ended'`);
-}
-
-export async function endedCallRooms(q: Queryable, rooms: string[]): Promise<string[]> {
-  if (rooms.length === 0) return [];
-  const rows = await q.query<{ room: string }>(`SELECT room FROM calls WHERE room = ANY($1) AND state = 'ended'`, [rooms]);
-  return rows.map((r) => r.room);
-}

@@ -16,8 +16,9 @@ export interface MemberRecord {
 const COLS = `call_id AS "callId", identity, sid, tab_id AS "tabId", joined_at AS "joinedAt", left_at AS "leftAt"`;
 
 /**
- * Records a connection. Ignored (returns false) when it is older than the one on record,
- * or when this very connection has already been seen leaving (a replayed join).
+ * Records a connection; true when it is news. False when it is older than the one on record,
+ * or when this very connection has already been seen leaving (a replayed join). A connection the
+ * reconciler recorded before its webhook arrived is still news: nobody has announced it yet.
  */
 export async function memberJoined(
   q: Queryable,
@@ -31,7 +32,13 @@ export async function memberJoined(
      RETURNING 1`,
     [m.callId, m.identity, m.sid, m.tabId, m.at],
   );
-  return rows.length > 0;
+  if (rows.length > 0) return true;
+  const seen = await q.query('SELECT 1 FROM room_members WHERE call_id = $1 AND identity = $2 AND sid = $3 AND left_at IS NULL', [
+    m.callId,
+    m.identity,
+    m.sid,
+  ]);
+  return seen.length > 0;
 }
 
 /** Marks the connection `sid` gone; false when a newer connection (or none) is on record. */
