@@ -5,6 +5,8 @@ export const ERROR_STATUS = {
   /** Also Fastify's other 4xx (malformed JSON, 413 body too large, 415 content type), with their own status. */
   bad_request: 400,
   invalid_target: 400,
+  /** A phone target while TWILIO_* or PUBLIC_URL is not configured. */
+  phones_not_configured: 400,
   unauthorized: 401,
   invalid_credentials: 401,
   forbidden: 403,
@@ -19,6 +21,8 @@ export const ERROR_STATUS = {
   in_use_elsewhere: 409,
   rate_limited: 429,
   internal_error: 500,
+  /** Twilio refused or could not be reached; the transfer ended and the caller is back with the agent. */
+  phone_unavailable: 502,
   media_unavailable: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -20,6 +20,12 @@ export const TIMELINE_EVENTS = [
   'transfer_timed_out',
   'transfer_failed',
   'transfer_caller_left',
+  // a phone leg, as Twilio reports it (services/phone-*.ts)
+  'phone_dialed',
+  'phone_ringing',
+  'phone_answered',
+  'phone_connected',
+  'phone_ended',
   // the room, as LiveKit reports it (services/room-events.ts)
   'caller_joined',
   'agent_joined',

@@ -20,13 +20,14 @@ export type OpenTransferState = (typeof OPEN_TRANSFER_STATES)[number];
 export const isOpenTransferState = (s: TransferState): s is OpenTransferState =>
   (OPEN_TRANSFER_STATES as readonly TransferState[]).includes(s);
 
-/** Who a transfer rings: another agent (a phone number later). */
-export const TRANSFER_TARGET_TYPES = ['agent'] as const;
+/** Who a transfer rings: another agent's console, or a phone number through Twilio. */
+export const TRANSFER_TARGET_TYPES = ['agent', 'phone'] as const;
 export type TransferTargetType = (typeof TRANSFER_TARGET_TYPES)[number];
 
 /**
- * no_answer: the ring timed out; agent_left: A dropped before B answered; target_left: B dropped
- * mid-consultation; target_offline: B's console went away while ringing.
+ * no_answer: the ring timed out (or the phone was not answered); agent_left: A dropped before B
+ * answered; target_left: B dropped (or the phone hung up) mid-consultation; target_offline: B's
+ * console went away while ringing; busy, dial_failed, voicemail: what the phone network answered.
  */
 export const TRANSFER_FAIL_REASONS = [
   'cancelled',
@@ -36,5 +37,8 @@ export const TRANSFER_FAIL_REASONS = [
   'agent_left',
   'target_left',
   'target_offline',
+  'busy',
+  'dial_failed',
+  'voicemail',
 ] as const;
 export type TransferFailReason = (typeof TRANSFER_FAIL_REASONS)[number];

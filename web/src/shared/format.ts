@@ -51,6 +51,7 @@ const END_WORDS_FOR_CALLER: Record<EndReason, string> = {
   agent_hung_up: 'The agent ended the call.',
   caller_left: 'The connection was lost.',
   abandoned: 'You left the queue before an agent answered.',
+  specialist_hung_up: 'The specialist ended the call.',
 };
 
 const END_WORDS_FOR_AGENT: Record<EndReason, string> = {
@@ -58,6 +59,7 @@ const END_WORDS_FOR_AGENT: Record<EndReason, string> = {
   agent_hung_up: 'Agent hung up',
   caller_left: 'Caller disconnected',
   abandoned: 'Caller left the queue',
+  specialist_hung_up: 'Specialist hung up',
 };
 
 export function endReasonText(reason: EndReason | null): string {
@@ -78,6 +80,9 @@ const FAIL_WORDS_FOR_A: Record<TransferFailReason, (b: string) => string> = {
   target_left: (b) => `${b} dropped out of the call — the caller is back with you.`,
   agent_left: () => 'Transfer failed: you left the call before it was answered.',
   target_offline: (b) => `${b} went offline — the caller is back with you.`,
+  busy: (b) => `${b} is busy — the caller is back with you.`,
+  dial_failed: (b) => `The call to ${b} failed — the caller is back with you.`,
+  voicemail: (b) => `${b}'s voicemail answered — the caller is back with you.`,
 };
 
 /** The same, said from target agent B's side (a: the name of the agent who started it). */
@@ -89,6 +94,10 @@ const FAIL_WORDS_FOR_B: Record<TransferFailReason, (a: string) => string> = {
   declined: (a) => `You declined the transfer from ${a}.`,
   agent_left: (a) => `${a} dropped out of the call before you answered.`,
   target_left: (a) => `You dropped out of the call — the caller is back with ${a}.`,
+  // Phone targets have no console; these read well in call details all the same.
+  busy: (a) => `The line was busy; the caller is back with ${a}.`,
+  dial_failed: (a) => `The call failed; the caller is back with ${a}.`,
+  voicemail: (a) => `Voicemail answered; the caller is back with ${a}.`,
 };
 
 /** Why a transfer ended, said from agent A's side. */
@@ -125,6 +134,11 @@ const TIMELINE_WORDS: Record<TimelineEvent, string> = {
   transfer_timed_out: 'Transfer not answered',
   transfer_failed: 'Transfer failed',
   transfer_caller_left: 'Caller left during transfer',
+  phone_dialed: 'Dialling the phone',
+  phone_ringing: 'Phone ringing',
+  phone_answered: 'Phone answered',
+  phone_connected: 'Phone audio connected',
+  phone_ended: 'Phone call ended',
   caller_joined: 'Caller connected',
   agent_joined: 'Agent joined',
   caller_disconnected: 'Caller disconnected',
