@@ -33,6 +33,31 @@ if (!given && process.env.NODE_ENV !== 'production') {
   Object.assign(env, { LIVEKIT_URL: devLivekit.url, LIVEKIT_API_KEY: devLivekit.apiKey, LIVEKIT_API_SECRET: devLivekit.apiSecret });
 }
 
+// `npm run phones`: the same, plus the local Twilio emulator (devkit/twilio-emulator) and its phone
+// page, so phone transfers and dial-in work without a Twilio account. The API meets it only
+// through TWILIO_API_BASE_URL and signed webhooks, as it would meet Twilio.
+let emulator = null;
+if (process.argv.includes('--phones')) {
+  const { tsImport } = await import('tsx/esm/api');
+  const { startTwilioEmulator } = await tsImport('../devkit/twilio-emulator/emulator.ts', import.meta.url);
+  const port = process.env.PORT || '3000';
+  const twilio = {
+    accountSid: 'AC' + '00000000000000000000000000000000',
+    authToken: 'local-emulator-auth-token',
+    phoneNumber: '+15005550006',
+    publicUrl: 'https://warmline.localhost',
+  };
+  emulator = await startTwilioEmulator({ ...twilio, appUrl: `http://127.0.0.1:${port}`, defaultBehaviour: { answer: 'manual' } });
+  Object.assign(env, {
+    TWILIO_ACCOUNT_SID: twilio.accountSid,
+    TWILIO_AUTH_TOKEN: twilio.authToken,
+    TWILIO_PHONE_NUMBER: twilio.phoneNumber,
+    TWILIO_API_BASE_URL: emulator.restBaseUrl,
+    PUBLIC_URL: twilio.publicUrl,
+  });
+  say(`Twilio emulator ${emulator.restBaseUrl}; phone page ${emulator.phoneUrl} (answer calls to any +1 number, or call in)`);
+}
+
 const api = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/src/main.ts')], { cwd: ROOT, stdio: 'inherit', env });
 const apiExited = new Promise((resolve) => api.once('exit', (code, signal) => resolve({ code, signal })));
 
@@ -47,6 +72,7 @@ async function stopAll(signal) {
   const { code } = await apiExited;
   clearTimeout(kill);
   await devLivekit?.stop().catch((err) => say(`stopping LiveKit: ${err.message}`));
+  await emulator?.close().catch(() => {});
   process.exit(code ?? 0);
 }
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => void stopAll(sig));

@@ -67,11 +67,13 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Record every webhook LiveKit sends (stack.tap) so a test can replay it. */
   tapWebhooks?: boolean;
+  /** Listen here (a Twilio emulator must know the address before the API starts). */
+  port?: number;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const binary: string = await findOrInstallLivekit({ log: () => {} });
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warmline-test-'));
   const apiWebhook = `http://127.0.0.1:${port}/livekit/webhook`;
   const tap = opts.tapWebhooks ? await startWebhookTap(() => apiWebhook) : null;

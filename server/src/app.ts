@@ -22,6 +22,9 @@ import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { livekitWebhookRoutes } from './routes/livekit-webhook.js';
 import { transferRoutes } from './routes/transfers.js';
+import { twilioRoutes } from './routes/twilio.js';
+import { createTwilioNetwork } from './phone/twilio.js';
+import { createPhoneBridges } from './services/phone-bridges.js';
 import type { Deps } from './services/deps.js';
 import { startBackground } from './services/background.js';
 import { createMediaSync } from './services/media-sync.js';
@@ -63,6 +66,8 @@ export async function buildApp(parts: AppParts): Promise<{ app: FastifyInstance;
     summary: createSummaryService(config.summary, log),
     secrets: secretHasher(config.sessionSecret),
     log,
+    // Twilio's REST API is slower than LiveKit's: never bound it below 5 s.
+    phone: config.phone ? createTwilioNetwork(config.phone, Math.max(5000, config.media.timeoutMs)) : null,
   };
   app.decorateRequest('agent', null);
 
@@ -89,6 +94,10 @@ export async function buildApp(parts: AppParts): Promise<{ app: FastifyInstance;
   }
   const receiver = createWebhookReceiver(parts.livekitKeys.apiKey, parts.livekitKeys.apiSecret);
   await app.register(livekitWebhookRoutes, { deps, receiver });
+  const bridges = createPhoneBridges(deps);
+  await app.register(twilioRoutes, { deps, bridges });
+  // Before the server stops: phone legs end cleanly (Twilio hangs up; the record is told).
+  app.addHook('preClose', async () => bridges.closeAll());
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   if (fs.existsSync(path.join(WEB_DIST, 'index.html'))) {

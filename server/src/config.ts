@@ -34,6 +34,24 @@ export interface Config {
   };
   logLevel: string;
   rateLimitPerMinute: number;
+  /** null: phones are not configured (a phone target answers 400 phones_not_configured). */
+  phone: PhoneConfig | null;
+}
+
+export interface PhoneConfig {
+  accountSid: string;
+  /** Signs every Twilio webhook; also the REST password unless an API key is given. */
+  authToken: string;
+  apiKey?: { sid: string; secret: string };
+  /** The Twilio number: caller ID of outbound calls, the number customers dial. */
+  number: string;
+  /** The https base Twilio reaches (webhooks, and wss:// for Media Streams). */
+  publicUrl: string;
+  /** unset → api.twilio.com; set → REST goes there (a local emulator in development and tests). */
+  apiBaseUrl: string | null;
+  /** E.164 prefixes that may be dialled; empty → nothing (production) or anything (development). */
+  allowedPrefixes: string[];
+  transfersPerMinute: number;
 }
 
 export const DEV_SESSION_SECRET = 'warmline-dev-session-secret-not-for-production';
@@ -124,6 +142,8 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('SUMMARY_PROVIDER=llm needs LLM_BASE_URL and/or LLM_API_KEY, or GROQ_API_KEY');
   }
 
+  const phone = loadPhoneConfig(env, str, url, int, production, problems);
+
   const config: Config = {
     env: nodeEnv as Config['env'],
     host: str('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1'),
@@ -151,7 +171,49 @@ export function loadConfig(env: Env = process.env): Config {
     },
     logLevel: str('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'warn' : 'info'),
     rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 30, 1, 100000),
+    phone,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+export const E164 = /^\+[1-9]\d{6,14}$/;
+
+function loadPhoneConfig(
+  env: Env,
+  str: (n: string) => string | undefined,
+  url: (n: string, p: string[]) => string | undefined,
+  int: (n: string, d: number, min: number, max: number) => number,
+  production: boolean,
+  problems: string[],
+): PhoneConfig | null {
+  const accountSid = str('TWILIO_ACCOUNT_SID');
+  const authToken = str('TWILIO_AUTH_TOKEN');
+  const keySid = str('TWILIO_API_KEY');
+  const keySecret = str('TWILIO_API_SECRET');
+  const number = str('TWILIO_PHONE_NUMBER');
+  const apiBaseUrl = url('TWILIO_API_BASE_URL', ['http:', 'https:']) ?? null;
+  const prefixes = (str('PHONE_ALLOWED_PREFIXES') ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  for (const p of prefixes) if (!/^\+\d{0,14}$/.test(p)) problems.push(`PHONE_ALLOWED_PREFIXES: "${p}" is not an E.164 prefix such as +1 or +44`);
+  const transfersPerMinute = int('PHONE_TRANSFERS_PER_MINUTE', 5, 1, 1000);
+  if (!accountSid && !authToken && !number && !keySid) return null;
+  if (!accountSid || !accountSid.startsWith('AC')) problems.push('TWILIO_ACCOUNT_SID is required for phones and starts with AC');
+  // Webhook signatures are always made with the auth token, even when REST uses an API key.
+  if (!authToken) problems.push('TWILIO_AUTH_TOKEN is required for phones (it signs every Twilio webhook)');
+  if ((keySid && !keySecret) || (!keySid && keySecret)) problems.push('TWILIO_API_KEY and TWILIO_API_SECRET go together');
+  if (!number || !E164.test(number)) problems.push('TWILIO_PHONE_NUMBER is required for phones, in E.164 (e.g. +15551234567)');
+  const publicUrl = url('PUBLIC_URL', ['http:', 'https:']);
+  if (!publicUrl) problems.push('PUBLIC_URL is required for phones: the https address Twilio reaches');
+  else if (production && !publicUrl.startsWith('https:')) problems.push('PUBLIC_URL must be https in production (Twilio Media Streams need wss)');
+  if (!accountSid || !authToken || !number || !publicUrl) return null;
+  return {
+    accountSid,
+    authToken,
+    apiKey: keySid && keySecret ? { sid: keySid, secret: keySecret } : undefined,
+    number,
+    publicUrl,
+    apiBaseUrl,
+    allowedPrefixes: prefixes,
+    transfersPerMinute,
+  };
 }

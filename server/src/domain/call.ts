@@ -5,6 +5,8 @@
 //      ▲                  │ hold                       │
 //      └──── agent_left ──┴────────────────────────────┘
 //   any live state ──hangup/caller_left──▶ ended
+// A call handed to a phone specialist stays active with no agent: phoneTransferId names the
+// phone leg (the transfer that reached it) that now has the caller.
 // State and reason names come from the contract the console shares (contract/src/calls.ts).
 import type { CallState, EndReason, ErrorCode } from '@warmline/contract';
 
@@ -13,6 +15,8 @@ export type { CallState, EndReason };
 export interface CallSnapshot {
   state: CallState;
   agentId: string | null;
+  /** The completed phone transfer whose specialist has the caller (no agent then). */
+  phoneTransferId: string | null;
   holdCount: number;
   endReason: EndReason | null;
 }
@@ -21,10 +25,11 @@ export type CallEvent =
   | { type: 'accept'; agentId: string }
   | { type: 'hold'; agentId: string }
   | { type: 'resume'; agentId: string }
-  | { type: 'hangup'; by: { kind: 'caller' } | { kind: 'agent'; agentId: string } }
+  | { type: 'hangup'; by: { kind: 'caller' } | { kind: 'agent'; agentId: string } | { kind: 'specialist'; transferId: string } }
   | { type: 'caller_left' }
   | { type: 'agent_left'; agentId: string }
-  | { type: 'handover'; toAgentId: string };
+  | { type: 'handover'; toAgentId: string }
+  | { type: 'handover_to_phone'; transferId: string };
 
 /** What the adapters must do so that the media matches the new state. */
 export type CallEffect =
@@ -57,7 +62,7 @@ export function decideCall(call: CallSnapshot, event: CallEvent): CallDecision {
     case 'accept': {
       if (call.state === 'waiting') {
         // The caller may still be held from an earlier agent who dropped: bring them back.
-        return go({ ...call, state: 'active', agentId: event.agentId }, [{ type: 'caller_media', mode: 'live' }]);
+        return go({ ...call, state: 'active', agentId: event.agentId, phoneTransferId: null }, [{ type: 'caller_media', mode: 'live' }]);
       }
       if (call.state !== 'ended' && call.agentId === event.agentId) return same(call); // rejoin / double click
       if (call.state === 'ended') return conflict('The call has already ended.');
@@ -81,8 +86,16 @@ export function decideCall(call: CallSnapshot, event: CallEvent): CallDecision {
         return forbidden('Only the agent on the call can hang it up.');
       }
       if (call.state === 'ended') return same(call);
+      // A specialist's phone ends the call only while it has the caller.
+      if (event.by.kind === 'specialist' && call.phoneTransferId !== event.by.transferId) return same(call);
       const endReason: EndReason =
-        event.by.kind === 'agent' ? 'agent_hung_up' : call.state === 'waiting' ? 'abandoned' : 'caller_hung_up';
+        event.by.kind === 'agent'
+          ? 'agent_hung_up'
+          : event.by.kind === 'specialist'
+            ? 'specialist_hung_up'
+            : call.state === 'waiting'
+              ? 'abandoned'
+              : 'caller_hung_up';
       return go({ ...call, state: 'ended', endReason }, [{ type: 'close_room' }]);
     }
     case 'caller_left': {
@@ -100,7 +113,14 @@ export function decideCall(call: CallSnapshot, event: CallEvent): CallDecision {
         return conflict(`A call that is ${call.state} cannot be handed over.`);
       }
       if (call.agentId === event.toAgentId && call.state === 'active') return same(call);
-      return go({ ...call, state: 'active', agentId: event.toAgentId }, [{ type: 'caller_media', mode: 'live' }]);
+      return go({ ...call, state: 'active', agentId: event.toAgentId, phoneTransferId: null }, [{ type: 'caller_media', mode: 'live' }]);
+    }
+    case 'handover_to_phone': {
+      if (call.state === 'ended' || call.state === 'waiting') {
+        return conflict(`A call that is ${call.state} cannot be handed over.`);
+      }
+      if (call.phoneTransferId === event.transferId) return same(call);
+      return go({ ...call, state: 'active', agentId: null, phoneTransferId: event.transferId }, [{ type: 'caller_media', mode: 'live' }]);
     }
   }
 }

@@ -9,12 +9,13 @@ export interface Permission {
   canSubscribe: boolean;
 }
 
-export type Member = { kind: 'caller' } | { kind: 'agent'; agentId: string };
+/** A phone specialist is in the room through the bridge of its transfer (a phone caller is the caller). */
+export type Member = { kind: 'caller' } | { kind: 'agent'; agentId: string } | { kind: 'phone'; transferId: string };
 
 export interface RoomRecord {
-  call: { id: string; state: CallState; agentId: string | null };
+  call: { id: string; state: CallState; agentId: string | null; phoneTransferId: string | null };
   /** The call's open transfer, if any. */
-  transfer: { state: TransferState; fromAgentId: string; targetAgentId: string } | null;
+  transfer: { id: string; state: TransferState; fromAgentId: string; targetAgentId: string | null } | null;
 }
 
 export const LIVE: Permission = { canPublish: true, canSubscribe: true };
@@ -33,6 +34,13 @@ export function entitlement(r: RoomRecord, member: Member): Permission | null {
   // server has checked them, so the caller's microphone reaches no one; it stays published so
   // that the agent who answers hears the caller at once (no revoke/re-publish race at join).
   if (member.kind === 'caller') return call.state === 'on_hold' ? HELD : LIVE;
+  if (member.kind === 'phone') {
+    // The specialist's phone from the moment it answered (consulting) while the transfer is
+    // open, then as the one who has the caller after completion.
+    if (call.state === 'active' && call.phoneTransferId === member.transferId) return LIVE;
+    if (transfer?.id === member.transferId && transfer.state !== 'ringing') return LIVE;
+    return null;
+  }
   const id = member.agentId;
   if ((call.state === 'active' || call.state === 'on_hold') && call.agentId === id) return LIVE;
   if (transfer) {
@@ -56,8 +64,10 @@ export function entitledMembers(r: RoomRecord): Array<{ member: Member; permissi
   if (r.call.agentId) add({ kind: 'agent', agentId: r.call.agentId });
   if (r.transfer) {
     add({ kind: 'agent', agentId: r.transfer.fromAgentId });
-    add({ kind: 'agent', agentId: r.transfer.targetAgentId });
+    if (r.transfer.targetAgentId) add({ kind: 'agent', agentId: r.transfer.targetAgentId });
+    else add({ kind: 'phone', transferId: r.transfer.id });
   }
+  if (r.call.phoneTransferId) add({ kind: 'phone', transferId: r.call.phoneTransferId });
   return out;
 }
 

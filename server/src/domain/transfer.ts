@@ -5,19 +5,27 @@
 //   ringing ──accept──▶ consulting ──complete{introduce}──▶ introducing ──complete──▶ completed
 //      │                   │   └──────────complete──────────────────────────────────▲
 //      └─ decline / timeout / target_offline / cancel / caller_left / failed ◀─┘
+// A phone target has no console: Twilio's reports stand in for B's clicks (phone_answered when
+// its audio reaches the room, phone_ended with what the network said).
 // State and fail-reason names come from the contract the console shares (contract/src/transfers.ts).
-import { isOpenTransferState, type TransferFailReason, type TransferState } from '@warmline/contract';
+import { isOpenTransferState, type TransferFailReason, type TransferState, type TransferTargetType } from '@warmline/contract';
 import type { CallEvent, Decision } from './call.js';
 
 export type { TransferFailReason, TransferState };
 export const isOpen = isOpenTransferState;
 
 export interface TransferSnapshot {
+  id: string;
   state: TransferState;
   fromAgentId: string;
-  targetAgentId: string;
+  targetType: TransferTargetType;
+  /** null for a phone target. */
+  targetAgentId: string | null;
   failReason: TransferFailReason | null;
 }
+
+/** How a phone leg ended, as the phone network reported it. */
+export type PhoneOutcome = 'busy' | 'no_answer' | 'failed' | 'voicemail' | 'hung_up';
 
 export type TransferEvent =
   | { type: 'accept'; agentId: string }
@@ -27,11 +35,14 @@ export type TransferEvent =
   | { type: 'timeout' }
   | { type: 'target_offline' } // B's console is gone: nobody will answer the ring
   | { type: 'caller_left'; hungUp?: boolean } // hungUp: pressed hang up, not a lost connection
-  | { type: 'agent_left'; agentId: string };
+  | { type: 'agent_left'; agentId: string }
+  | { type: 'phone_answered' } // the specialist's audio is in the room
+  | { type: 'phone_ended'; outcome: PhoneOutcome };
 
 export type TransferEffect =
   | { type: 'call'; event: CallEvent } // apply to the call state machine
-  | { type: 'remove_agent'; agentId: string }; // take an agent out of the call room
+  | { type: 'remove_agent'; agentId: string } // take an agent out of the call room
+  | { type: 'remove_phone' }; // take the phone leg out of the room (its Twilio call follows the record)
 
 type TransferDecision = Decision<TransferSnapshot, TransferEffect>;
 
@@ -51,8 +62,10 @@ const backToA = (t: TransferSnapshot): TransferEffect => ({
 });
 const toB = (t: TransferSnapshot): TransferEffect => ({
   type: 'call',
-  event: { type: 'handover', toAgentId: t.targetAgentId },
+  event: t.targetAgentId ? { type: 'handover', toAgentId: t.targetAgentId } : { type: 'handover_to_phone', transferId: t.id },
 });
+const removeB = (t: TransferSnapshot): TransferEffect =>
+  t.targetAgentId ? { type: 'remove_agent', agentId: t.targetAgentId } : { type: 'remove_phone' };
 
 export function decideTransfer(t: TransferSnapshot, event: TransferEvent): TransferDecision {
   switch (event.type) {
@@ -70,7 +83,7 @@ export function decideTransfer(t: TransferSnapshot, event: TransferEvent): Trans
       if (event.agentId !== t.fromAgentId) return forbidden('Only the agent who started the transfer can cancel it.');
       if (t.state === 'ringing') return go(t, 'cancelled', [backToA(t)], 'cancelled');
       if (t.state === 'consulting') {
-        return go(t, 'cancelled', [{ type: 'remove_agent', agentId: t.targetAgentId }, backToA(t)], 'cancelled');
+        return go(t, 'cancelled', [removeB(t), backToA(t)], 'cancelled');
       }
       if (t.state === 'cancelled') return same(t);
       return conflict(t, 'cancel');
@@ -103,7 +116,35 @@ export function decideTransfer(t: TransferSnapshot, event: TransferEvent): Trans
     }
     case 'agent_left':
       return agentLeft(t, event.agentId);
+    case 'phone_answered':
+      if (t.targetType !== 'phone') return forbidden('Only a phone target is answered by the phone network.');
+      if (t.state === 'ringing') return go(t, 'consulting', []);
+      if (t.state === 'consulting' || t.state === 'introducing') return same(t); // a replayed report
+      return conflict(t, 'connect the phone');
+    case 'phone_ended':
+      return t.targetType === 'phone' ? phoneEnded(t, event.outcome) : same(t);
   }
+}
+
+const RING_OUTCOME: Record<PhoneOutcome, [TransferState, TransferFailReason]> = {
+  busy: ['failed', 'busy'],
+  no_answer: ['timed_out', 'no_answer'],
+  failed: ['failed', 'dial_failed'],
+  voicemail: ['failed', 'voicemail'],
+  hung_up: ['failed', 'target_left'], // answered, heard the whisper, hung up before joining
+};
+
+function phoneEnded(t: TransferSnapshot, outcome: PhoneOutcome): TransferDecision {
+  if (t.state === 'ringing') {
+    const [state, reason] = RING_OUTCOME[outcome];
+    return go(t, state, [backToA(t)], reason);
+  }
+  const reason: TransferFailReason = outcome === 'voicemail' ? 'voicemail' : 'target_left';
+  if (t.state === 'consulting') return go(t, 'failed', [removeB(t), backToA(t)], reason);
+  if (t.state === 'introducing') {
+    return go(t, 'failed', [removeB(t), { type: 'call', event: { type: 'handover', toAgentId: t.fromAgentId } }], reason);
+  }
+  return same(t); // after completion the phone's hang-up ends the call (a call event), not the transfer
 }
 
 function agentLeft(t: TransferSnapshot, agentId: string): TransferDecision {
@@ -116,7 +157,7 @@ function agentLeft(t: TransferSnapshot, agentId: string): TransferDecision {
     }
     return t.state === 'consulting' ? go(t, 'completed', [toB(t)]) : go(t, 'completed', []);
   }
-  if (agentId === t.targetAgentId && t.state !== 'ringing') {
+  if (t.targetAgentId && agentId === t.targetAgentId && t.state !== 'ringing') {
     // B dropped before the handover finished: the caller goes back to A.
     const back: TransferEffect = { type: 'call', event: { type: 'handover', toAgentId: t.fromAgentId } };
     return go(t, 'failed', [t.state === 'introducing' ? back : backToA(t)], 'target_left');

@@ -7,10 +7,13 @@ import { getTransferView, transferView } from '../services/views.js';
 
 const NewTransfer = Type.Object(
   {
-    target: Type.Object(
-      { type: Type.Literal('agent'), agentId: Type.String({ minLength: 1, maxLength: 100 }) },
-      { additionalProperties: false },
-    ),
+    target: Type.Union([
+      Type.Object({ type: Type.Literal('agent'), agentId: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
+      Type.Object(
+        { type: Type.Literal('phone'), number: Type.String({ minLength: 1, maxLength: 32, description: 'E.164, e.g. +15551234567; must match PHONE_ALLOWED_PREFIXES' }) },
+        { additionalProperties: false },
+      ),
+    ]),
     notes: Type.Optional(Type.String({ maxLength: 2000 })),
   },
   { additionalProperties: false },
@@ -30,11 +33,12 @@ export const transferRoutes: RoutePlugin = agentScope(async (app, { deps }) => {
   app.post(
     '/api/calls/:id/transfers',
     {
-      schema: { tags, summary: 'Start a warm transfer: holds the caller, rings the target with a summary', params: IdParams, body: NewTransfer, response: { 201: TransferView, ...errors(400, 401, 403, 404, 409, 503) } },
+      schema: { tags, summary: 'Start a warm transfer: holds the caller, rings the target with a summary', params: IdParams, body: NewTransfer, response: { 201: TransferView, ...errors(400, 401, 403, 404, 409, 429, 502, 503) } },
     },
     async (req, reply) => {
+      const t = req.body.target;
       const id = await transferService.startTransfer(deps, agentOf(req), req.params.id, {
-        targetAgentId: req.body.target.agentId,
+        target: t.type === 'agent' ? { type: 'agent', agentId: t.agentId } : { type: 'phone', number: t.number.trim() },
         notes: trimSpace(req.body.notes ?? ''),
       });
       return reply.status(201).send(await getTransferView(deps.db, id));

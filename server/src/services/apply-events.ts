@@ -6,7 +6,7 @@ import type { TimelineEvent, TransferState } from '@warmline/contract';
 import { decideCall, type CallEvent, type CallSnapshot } from '../domain/call.js';
 import { decideTransfer, isOpen, type TransferEvent } from '../domain/transfer.js';
 import { AppError } from '../errors.js';
-import { agentIdentity } from '../livekit/media.js';
+import { agentIdentity, phoneIdentity } from '../livekit/media.js';
 import { addCallEvent, updateCall, type CallRecord } from '../store/calls-repo.js';
 import type { Queryable } from '../store/db.js';
 import { updateTransfer, type TransferRecord } from '../store/transfers-repo.js';
@@ -20,11 +20,13 @@ const CALL_EVENT_NAMES: Record<CallEvent['type'], TimelineEvent> = {
   caller_left: 'ended',
   agent_left: 'agent_dropped',
   handover: 'handed_over',
+  handover_to_phone: 'handed_over',
 };
 
 const snapshot = (c: CallRecord): CallSnapshot => ({
   state: c.state,
   agentId: c.agentId,
+  phoneTransferId: c.phoneTransferId,
   holdCount: c.holdCount,
   endReason: c.endReason,
 });
@@ -66,6 +68,8 @@ function eventDetail(event: CallEvent): Record<string, unknown> {
       return { agentId: event.agentId };
     case 'handover':
       return { agentId: event.toAgentId };
+    case 'handover_to_phone':
+      return { phoneTransferId: event.transferId };
     case 'hangup':
       return { by: event.by.kind };
     case 'caller_left':
@@ -91,7 +95,14 @@ export async function applyTransferEvent(
   event: TransferEvent,
 ): Promise<Applied & { transfer: TransferRecord }> {
   const d = decideTransfer(
-    { state: transfer.state, fromAgentId: transfer.fromAgentId, targetAgentId: transfer.targetAgentId, failReason: transfer.failReason },
+    {
+      id: transfer.id,
+      state: transfer.state,
+      fromAgentId: transfer.fromAgentId,
+      targetType: transfer.targetType,
+      targetAgentId: transfer.targetAgentId,
+      failReason: transfer.failReason,
+    },
     event,
   );
   if (!d.ok) throw new AppError(d.code === 'call_conflict' ? 'transfer_conflict' : d.code, d.message);
@@ -107,6 +118,8 @@ export async function applyTransferEvent(
   for (const effect of d.effects) {
     if (effect.type === 'remove_agent') {
       remove.push(agentIdentity(effect.agentId));
+    } else if (effect.type === 'remove_phone') {
+      remove.push(phoneIdentity(transfer.id));
     } else if (current.state !== 'ended') {
       const applied = await applyCallEvent(q, current, effect.event, { transferId: transfer.id });
       current = applied.call;

@@ -6,6 +6,7 @@
 import { forgetOldWebhooks, tryLease } from '../store/members-repo.js';
 import type { Deps } from './deps.js';
 import { INSTANCE_ID } from './media-sync.js';
+import { followPhoneLegs } from './phone-legs.js';
 import { endTransfersToOfflineTargets } from './presence.js';
 import { settleDepartures } from './room-events.js';
 import { timeOutOverdueTransfers } from './transfers.js';
@@ -33,6 +34,8 @@ export function startBackground(deps: Deps, opts: BackgroundOptions): () => Prom
       await guard('departures', () => settleDepartures(deps));
       await guard('offline targets', () => endTransfersToOfflineTargets(deps));
       await guard('dirty rooms', () => deps.mediaSync.retryDirty());
+      await guard('phone legs', () => followPhoneLegs(deps)); // a hang-up lost with an event or a failed REST call
+
     } finally {
       busy = false;
     }

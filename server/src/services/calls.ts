@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { newSecret } from '../auth/secrets.js';
 import { entitlement, HELD, type Member } from '../domain/room-policy.js';
 import { AppError, notFound } from '../errors.js';
-import { agentIdentity, callerIdentity } from '../livekit/media.js';
+import { agentIdentity, callerIdentity, phoneIdentity } from '../livekit/media.js';
 import * as calls from '../store/calls-repo.js';
 import type { CallRecord } from '../store/calls-repo.js';
 import type { Queryable } from '../store/db.js';
@@ -16,7 +16,11 @@ import { applyCallEvent, applyTransferEvent } from './apply-events.js';
 import type { Deps } from './deps.js';
 import { loadRoomRecord } from './media-sync.js';
 
-export type Actor = { kind: 'caller'; callId: string } | { kind: 'agent'; agentId: string; name: string };
+export type Actor =
+  | { kind: 'caller'; callId: string }
+  | { kind: 'agent'; agentId: string; name: string }
+  /** The phone specialist a call was handed to. */
+  | { kind: 'specialist'; transferId: string };
 
 export interface JoinGrant {
   token: string;
@@ -44,18 +48,25 @@ export async function grantFor(deps: Deps, callId: string, member: Member, name:
     throw new AppError(rec.call.state === 'ended' ? 'call_conflict' : 'forbidden', rec.call.state === 'ended' ? 'The call has ended.' : 'You are not on this call.');
   }
   const permission = member.kind === 'agent' ? HELD : entitled;
-  const identity = member.kind === 'caller' ? callerIdentity(callId) : agentIdentity(member.agentId);
+  const identity =
+    member.kind === 'caller' ? callerIdentity(callId) : member.kind === 'agent' ? agentIdentity(member.agentId) : phoneIdentity(member.transferId);
   const token = await deps.media.token({ room: rec.room, identity, name, permission, attributes: tabId ? { tab: tabId } : undefined });
   return { token, livekitUrl: deps.media.clientUrl, room: rec.room };
 }
 
-export async function createCall(deps: Deps, input: { name: string; reason: string }) {
+/** `inTx` runs in the same transaction (a phone caller's leg is stored with its call). */
+export async function createCall(
+  deps: Deps,
+  input: { name: string; reason: string; channel?: 'web' | 'phone' },
+  inTx?: (q: Queryable, callId: string) => Promise<void>,
+) {
   const id = randomUUID();
   const room = `call-${id}`;
   const callerKey = newSecret();
   await deps.db.tx(async (q) => {
-    await calls.insertCall(q, { id, room, callerName: input.name, reason: input.reason, callerKeyHash: deps.secrets.hash(callerKey) });
-    await calls.addCallEvent(q, id, 'created', { reasonLength: input.reason.length });
+    await calls.insertCall(q, { id, room, callerName: input.name, reason: input.reason, callerKeyHash: deps.secrets.hash(callerKey), channel: input.channel });
+    await calls.addCallEvent(q, id, 'created', { reasonLength: input.reason.length, channel: input.channel ?? 'web' });
+    await inTx?.(q, id);
   });
   // The room exists only for a stored call; if LiveKit cannot make it, the call never existed.
   try {
@@ -133,14 +144,19 @@ export async function hangupCall(deps: Deps, actor: Actor, callId: string, opts:
       // The caller leaving ends the consultation; A hanging up first takes the transfer back.
       if (actor.kind === 'caller') {
         return applyTransferEvent(q, call, transfer, { type: 'caller_left', hungUp: !opts.left });
-      } else if (actor.agentId === transfer.fromAgentId && transfer.state !== 'introducing') {
+      } else if (actor.kind === 'agent' && actor.agentId === transfer.fromAgentId && transfer.state !== 'introducing') {
         const applied = await applyTransferEvent(q, call, transfer, { type: 'cancel', agentId: actor.agentId });
         call = applied.call;
         remove.push(...applied.remove);
       }
     }
     if (actor.kind === 'caller' && opts.left) return applyCallEvent(q, call, { type: 'caller_left' });
-    const by = actor.kind === 'caller' ? ({ kind: 'caller' } as const) : ({ kind: 'agent', agentId: actor.agentId } as const);
+    const by =
+      actor.kind === 'caller'
+        ? ({ kind: 'caller' } as const)
+        : actor.kind === 'specialist'
+          ? ({ kind: 'specialist', transferId: actor.transferId } as const)
+          : ({ kind: 'agent', agentId: actor.agentId } as const);
     const applied = await applyCallEvent(q, call, { type: 'hangup', by });
     return { ...applied, remove: [...remove, ...applied.remove] };
   });

@@ -31,7 +31,8 @@ export interface MediaSync {
 export function memberOf(identity: string): Member | null {
   const who = parseIdentity(identity);
   if (!who) return null;
-  return who.kind === 'caller' ? { kind: 'caller' } : { kind: 'agent', agentId: who.agentId };
+  if (who.kind === 'caller') return { kind: 'caller' };
+  return who.kind === 'agent' ? { kind: 'agent', agentId: who.agentId } : { kind: 'phone', transferId: who.transferId };
 }
 
 export async function loadRoomRecord(q: Queryable, callId: string): Promise<(RoomRecord & { room: string }) | null> {
@@ -40,8 +41,8 @@ export async function loadRoomRecord(q: Queryable, callId: string): Promise<(Roo
   const t = await openTransferForCall(q, callId);
   return {
     room: call.room,
-    call: { id: call.id, state: call.state, agentId: call.agentId },
-    transfer: t ? { state: t.state, fromAgentId: t.fromAgentId, targetAgentId: t.targetAgentId } : null,
+    call: { id: call.id, state: call.state, agentId: call.agentId, phoneTransferId: call.phoneTransferId },
+    transfer: t ? { id: t.id, state: t.state, fromAgentId: t.fromAgentId, targetAgentId: t.targetAgentId } : null,
   };
 }
 

@@ -6,7 +6,7 @@
 import type { TimelineEvent } from '@warmline/contract';
 import { entitlement } from '../domain/room-policy.js';
 import { AppError } from '../errors.js';
-import { parseIdentity } from '../livekit/media.js';
+import { parseIdentity, type ParsedIdentity } from '../livekit/media.js';
 import * as calls from '../store/calls-repo.js';
 import * as members from '../store/members-repo.js';
 import { openTransferForCall } from '../store/transfers-repo.js';
@@ -14,6 +14,7 @@ import { applyCallEvent, applyTransferEvent, type Applied } from './apply-events
 import { hangupCall, lockCall } from './calls.js';
 import type { Deps } from './deps.js';
 import { loadRoomRecord, memberOf } from './media-sync.js';
+import { phoneLegEnded } from './phone-legs.js';
 
 export interface RoomWebhook {
   id: string;
@@ -24,8 +25,10 @@ export interface RoomWebhook {
 
 // Timeline names for the room's comings and goings, spelled out so a search for one finds where it is written.
 type Kind = NonNullable<ReturnType<typeof parseIdentity>>['kind'];
-const JOINED: Record<Kind, TimelineEvent> = { caller: 'caller_joined', agent: 'agent_joined' };
-const DISCONNECTED: Record<Kind, TimelineEvent> = { caller: 'caller_disconnected', agent: 'agent_disconnected' };
+const JOINED: Record<Kind, TimelineEvent> = { caller: 'caller_joined', agent: 'agent_joined', phone: 'phone_connected' };
+const DISCONNECTED: Record<Kind, TimelineEvent> = { caller: 'caller_disconnected', agent: 'agent_disconnected', phone: 'phone_ended' };
+const detailOf = (who: ParsedIdentity) =>
+  who.kind === 'agent' ? { agentId: who.agentId } : who.kind === 'phone' ? { transferId: who.transferId } : {};
 
 /** Returns what was done, for logs and tests: 'duplicate' | 'stale' | 'ignored' | 'taken'. */
 export async function takeRoomWebhook(deps: Deps, w: RoomWebhook): Promise<'duplicate' | 'stale' | 'ignored' | 'taken'> {
@@ -46,7 +49,7 @@ export async function takeRoomWebhook(deps: Deps, w: RoomWebhook): Promise<'dupl
         const rec = await loadRoomRecord(deps.db, call.id);
         const m = memberOf(p.identity);
         if (who && rec && m && entitlement(rec, m)) {
-          await calls.addCallEvent(deps.db, call.id, JOINED[who.kind], who.kind === 'agent' ? { agentId: who.agentId } : {});
+          await calls.addCallEvent(deps.db, call.id, JOINED[who.kind], detailOf(who));
         }
         await deps.bus.publish({ type: 'call', callId: call.id });
       }
@@ -59,7 +62,7 @@ export async function takeRoomWebhook(deps: Deps, w: RoomWebhook): Promise<'dupl
       if (!p || call.state === 'ended') return 'ignored';
       const gone = await members.memberLeft(deps.db, { callId: call.id, identity: p.identity, sid: p.sid, at: new Date() });
       if (!gone) return 'stale';
-      if (who) await calls.addCallEvent(deps.db, call.id, DISCONNECTED[who.kind], who.kind === 'agent' ? { agentId: who.agentId } : {});
+      if (who) await calls.addCallEvent(deps.db, call.id, DISCONNECTED[who.kind], detailOf(who));
       await deps.bus.publish({ type: 'call', callId: call.id });
       return 'taken';
     }
@@ -100,6 +103,11 @@ export async function settleDepartures(deps: Deps): Promise<number> {
         if (gone) await hangupCall(deps, { kind: 'caller', callId: d.callId }, d.callId, { left: true });
       } else if (who?.kind === 'agent') {
         await agentGone(deps, d.callId, d.identity, who.agentId);
+      } else if (who?.kind === 'phone') {
+        // The bridge's API instance died or lost the leg: Twilio hangs up a stream whose socket
+        // closed, and this makes the record say so even if Twilio's report never comes.
+        await members.deleteMember(deps.db, d.callId, d.identity);
+        await phoneLegEnded(deps, { transferId: who.transferId, outcome: 'hung_up' });
       } else {
         await members.deleteMember(deps.db, d.callId, d.identity);
       }

@@ -10,6 +10,9 @@ import { getAgentPresence } from '../store/agents-repo.js';
 import * as calls from '../store/calls-repo.js';
 import type { Queryable } from '../store/db.js';
 import * as transfers from '../store/transfers-repo.js';
+import type { TransferTarget } from '../store/transfers-repo.js';
+import { checkDialable, maskNumber } from '../phone/numbers.js';
+import { dialSpecialist } from './phone-legs.js';
 import type { SummaryInput } from '../summary/types.js';
 import { applyCallEvent, applyTransferEvent } from './apply-events.js';
 import { grantFor, lockCall } from './calls.js';
@@ -31,10 +34,13 @@ async function publishTransfer(deps: Deps, transferId: string, callId: string) {
   await deps.bus.publish({ type: 'transfer', transferId, callId }, { type: 'call', callId }, { type: 'agents' }, { type: 'queue' });
 }
 
-export async function startTransfer(deps: Deps, agent: Agent, callId: string, input: { targetAgentId: string; notes: string }) {
-  if (input.targetAgentId === agent.agentId) {
+export async function startTransfer(deps: Deps, agent: Agent, callId: string, input: { target: TransferTarget; notes: string }) {
+  const { target } = input;
+  if (target.type === 'agent' && target.agentId === agent.agentId) {
     throw new AppError('invalid_target', 'target.agentId: you cannot transfer a call to yourself.');
   }
+  // A phone target is checked before anything changes: a bad number costs no state and no REST call.
+  if (target.type === 'phone') checkPhoneTarget(deps, target.number);
   const id = randomUUID();
   // Step 1, at once: hold the caller and open the transfer (the unique index allows one open transfer per call).
   const { call, holdsBefore } = await deps.db.tx(async (q) => {
@@ -45,24 +51,27 @@ export async function startTransfer(deps: Deps, agent: Agent, callId: string, in
     if (await transfers.openTransferForCall(q, callId)) {
       throw new AppError('transfer_conflict', 'A transfer is already open on this call.');
     }
-    const target = await getAgentPresence(q, input.targetAgentId);
-    if (!target) throw new AppError('agent_not_found', `target.agentId: no agent with id ${input.targetAgentId}.`);
-    if (target.status !== 'available') {
-      throw new AppError('target_unavailable', `${target.name} is ${target.status}, not available for a transfer.`);
+    let requested: Record<string, unknown>;
+    if (target.type === 'agent') {
+      const b = await getAgentPresence(q, target.agentId);
+      if (!b) throw new AppError('agent_not_found', `target.agentId: no agent with id ${target.agentId}.`);
+      if (b.status !== 'available') throw new AppError('target_unavailable', `${b.name} is ${b.status}, not available for a transfer.`);
+      requested = { targetAgentId: b.id, targetName: b.name };
+    } else {
+      if ((await transfers.recentPhoneTransfers(q, agent.agentId)) >= deps.phone!.limitPerMinute) {
+        throw new AppError('rate_limited', `At most ${deps.phone!.limitPerMinute} phone transfers a minute per agent; try again shortly.`);
+      }
+      requested = { targetType: 'phone', number: maskNumber(target.number) };
     }
     await transfers.insertTransfer(q, {
       id,
       callId,
       fromAgentId: agent.agentId,
-      targetAgentId: input.targetAgentId,
+      target,
       notes: input.notes,
       ringTimeoutS: deps.config.transferRingTimeoutS,
     });
-    await calls.addCallEvent(q, callId, 'transfer_requested', {
-      transferId: id,
-      targetAgentId: target.id,
-      targetName: target.name,
-    });
+    await calls.addCallEvent(q, callId, 'transfer_requested', { transferId: id, ...requested });
     const held = await applyCallEvent(q, call, { type: 'hold', agentId: agent.agentId }, { transferId: id });
     return { call: held.call, holdsBefore: call.holdCount };
   });
@@ -88,8 +97,27 @@ export async function startTransfer(deps: Deps, agent: Agent, callId: string, in
     await calls.addCallEvent(q, callId, 'summary_ready', { transferId: id, provider: summary.provider });
   });
   await publishTransfer(deps, id, callId);
+  if (target.type === 'phone') {
+    const t = await transfers.getTransfer(deps.db, id);
+    // Still ringing (not cancelled or hung up meanwhile): ring the phone now, whispering the summary.
+    if (t?.state === 'ringing') await dialSpecialist(deps, t, whisperFor(agent.name, call, summary.text));
+  }
   if (mediaError) throw mediaError;
   return id;
+}
+
+function checkPhoneTarget(deps: Deps, number: string) {
+  if (!deps.phone || !deps.config.phone) {
+    throw new AppError('phones_not_configured', 'Phones are not configured on this server (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_PHONE_NUMBER, PUBLIC_URL).');
+  }
+  const check = checkDialable(number, deps.config.phone.allowedPrefixes, deps.config.env === 'production');
+  if (!check.ok) throw new AppError('invalid_target', check.message);
+}
+
+/** What the specialist hears before A: who is handing over whom, why, and the summary. */
+function whisperFor(fromName: string, call: { callerName: string; reason: string }, summary: string): string {
+  const reason = call.reason.trim() ? ` about: ${call.reason.trim()}` : '';
+  return `Warm transfer from ${fromName}. The customer is ${call.callerName}${reason}. ${summary.replace(/\s*\n\s*/g, '. ')} Connecting you now.`;
 }
 
 export async function acceptTransfer(deps: Deps, agent: Agent, transferId: string, tabId?: string) {

@@ -1,4 +1,4 @@
-import type { CallState, EndReason, TimelineEvent } from '@warmline/contract';
+import type { CallChannel, CallState, EndReason, TimelineEvent } from '@warmline/contract';
 import { sqlList, type Queryable } from './db.js';
 
 /** A call an agent is talking on (or holding): the agent is busy. */
@@ -11,7 +11,10 @@ export interface CallRecord {
   reason: string;
   callerKeyHash: string;
   state: CallState;
+  channel: CallChannel;
   agentId: string | null;
+  /** The completed phone transfer whose specialist has the caller. */
+  phoneTransferId: string | null;
   holdCount: number;
   notes: string;
   endReason: EndReason | null;
@@ -29,13 +32,16 @@ export interface CallEventRecord {
 }
 
 const COLS = `id, room, caller_name AS "callerName", reason, caller_key_hash AS "callerKeyHash", state,
-  agent_id AS "agentId", hold_count AS "holdCount", notes, end_reason AS "endReason",
+  channel, agent_id AS "agentId", phone_transfer_id AS "phoneTransferId", hold_count AS "holdCount", notes, end_reason AS "endReason",
   created_at AS "createdAt", queued_at AS "queuedAt", answered_at AS "answeredAt", ended_at AS "endedAt", version`;
 
-export async function insertCall(q: Queryable, c: Pick<CallRecord, 'id' | 'room' | 'callerName' | 'reason' | 'callerKeyHash'>) {
+export async function insertCall(
+  q: Queryable,
+  c: Pick<CallRecord, 'id' | 'room' | 'callerName' | 'reason' | 'callerKeyHash'> & { channel?: CallChannel },
+) {
   await q.query(
-    `INSERT INTO calls (id, room, caller_name, reason, caller_key_hash, state) VALUES ($1, $2, $3, $4, $5, 'waiting')`,
-    [c.id, c.room, c.callerName, c.reason, c.callerKeyHash],
+    `INSERT INTO calls (id, room, caller_name, reason, caller_key_hash, state, channel) VALUES ($1, $2, $3, $4, $5, 'waiting', $6)`,
+    [c.id, c.room, c.callerName, c.reason, c.callerKeyHash, c.channel ?? 'web'],
   );
 }
 
@@ -55,8 +61,8 @@ export async function getCallByRoom(q: Queryable, room: string): Promise<CallRec
 export async function updateCall(q: Queryable, c: CallRecord): Promise<void> {
   await q.query(
     `UPDATE calls SET state = $2, agent_id = $3, hold_count = $4, end_reason = $5, queued_at = $6,
-       answered_at = $7, ended_at = $8, notes = $9, version = version + 1 WHERE id = $1`,
-    [c.id, c.state, c.agentId, c.holdCount, c.endReason, c.queuedAt, c.answeredAt, c.endedAt, c.notes],
+       answered_at = $7, ended_at = $8, notes = $9, phone_transfer_id = $10, version = version + 1 WHERE id = $1`,
+    [c.id, c.state, c.agentId, c.holdCount, c.endReason, c.queuedAt, c.answeredAt, c.endedAt, c.notes, c.phoneTransferId],
   );
 }
 

@@ -128,11 +128,14 @@ export async function liveRoomsSnapshot(q: Queryable) {
     room: string;
     state: CallState;
     agentId: string | null;
+    phoneTransferId: string | null;
+    tId: string | null;
     tState: TransferState | null;
     tFrom: string | null;
     tTarget: string | null;
   }>(
-    `SELECT c.id, c.room, c.state, c.agent_id AS "agentId", t.state AS "tState", t.from_agent_id AS "tFrom", t.target_agent_id AS "tTarget"
+    `SELECT c.id, c.room, c.state, c.agent_id AS "agentId", c.phone_transfer_id AS "phoneTransferId",
+       t.id AS "tId", t.state AS "tState", t.from_agent_id AS "tFrom", t.target_agent_id AS "tTarget"
      FROM calls c LEFT JOIN transfers t ON t.call_id = c.id AND t.state IN ${sqlList(OPEN_TRANSFER_STATES)}
      WHERE c.state <> 'ended'`,
   );
@@ -144,8 +147,8 @@ export async function liveRoomsSnapshot(q: Queryable) {
   return calls.map((c) => ({
     room: c.room,
     record: {
-      call: { id: c.id, state: c.state, agentId: c.agentId },
-      transfer: c.tState && c.tFrom && c.tTarget ? { state: c.tState, fromAgentId: c.tFrom, targetAgentId: c.tTarget } : null,
+      call: { id: c.id, state: c.state, agentId: c.agentId, phoneTransferId: c.phoneTransferId },
+      transfer: c.tId && c.tState && c.tFrom ? { id: c.tId, state: c.tState, fromAgentId: c.tFrom, targetAgentId: c.tTarget } : null,
     },
     members: byCall.get(c.id) ?? [],
   }));

@@ -1,4 +1,4 @@
-import { OPEN_TRANSFER_STATES, type TransferFailReason, type TransferState } from '@warmline/contract';
+import { OPEN_TRANSFER_STATES, type TransferFailReason, type TransferState, type TransferTargetType } from '@warmline/contract';
 import { sqlList, type Queryable } from './db.js';
 
 export interface TransferRecord {
@@ -6,8 +6,11 @@ export interface TransferRecord {
   callId: string;
   state: TransferState;
   fromAgentId: string;
-  targetType: 'agent';
-  targetAgentId: string;
+  targetType: TransferTargetType;
+  /** Set for an agent target. */
+  targetAgentId: string | null;
+  /** E.164, set for a phone target (shown masked). */
+  targetNumber: string | null;
   notes: string;
   summaryText: string | null;
   summaryProvider: string | null;
@@ -21,7 +24,7 @@ export interface TransferRecord {
 }
 
 const COLS = `id, call_id AS "callId", state, from_agent_id AS "fromAgentId", target_type AS "targetType",
-  target_agent_id AS "targetAgentId", notes, summary_text AS "summaryText", summary_provider AS "summaryProvider",
+  target_agent_id AS "targetAgentId", target_number AS "targetNumber", notes, summary_text AS "summaryText", summary_provider AS "summaryProvider",
   fail_reason AS "failReason", requested_at AS "requestedAt", ring_deadline AS "ringDeadline",
   accepted_at AS "acceptedAt", completed_at AS "completedAt", ended_at AS "endedAt", version`;
 
@@ -29,13 +32,26 @@ const OPEN = sqlList(OPEN_TRANSFER_STATES);
 
 export async function insertTransfer(
   q: Queryable,
-  t: Pick<TransferRecord, 'id' | 'callId' | 'fromAgentId' | 'targetAgentId' | 'notes'> & { ringTimeoutS: number },
+  t: Pick<TransferRecord, 'id' | 'callId' | 'fromAgentId' | 'notes'> & { target: TransferTarget; ringTimeoutS: number },
 ): Promise<void> {
+  const [agentId, number] = t.target.type === 'agent' ? [t.target.agentId, null] : [null, t.target.number];
   await q.query(
-    `INSERT INTO transfers (id, call_id, state, from_agent_id, target_type, target_agent_id, notes, ring_deadline)
-     VALUES ($1, $2, 'ringing', $3, 'agent', $4, $5, clock_timestamp() + make_interval(secs => $6))`,
-    [t.id, t.callId, t.fromAgentId, t.targetAgentId, t.notes, t.ringTimeoutS],
+    `INSERT INTO transfers (id, call_id, state, from_agent_id, target_type, target_agent_id, target_number, notes, ring_deadline)
+     VALUES ($1, $2, 'ringing', $3, $4, $5, $6, $7, clock_timestamp() + make_interval(secs => $8))`,
+    [t.id, t.callId, t.fromAgentId, t.target.type, agentId, number, t.notes, t.ringTimeoutS],
   );
+}
+
+export type TransferTarget = { type: 'agent'; agentId: string } | { type: 'phone'; number: string };
+
+/** Phone transfers an agent started in the last minute (the per-agent dial limit). */
+export async function recentPhoneTransfers(q: Queryable, agentId: string): Promise<number> {
+  const rows = await q.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM transfers
+     WHERE target_type = 'phone' AND from_agent_id = $1 AND requested_at > clock_timestamp() - interval '1 minute'`,
+    [agentId],
+  );
+  return rows[0]?.n ?? 0;
 }
 
 export async function getTransfer(q: Queryable, id: string, opts: { forUpdate?: boolean } = {}) {

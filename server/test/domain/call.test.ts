@@ -6,6 +6,7 @@ const B = 'agent-b';
 const call = (state: CallState, agentId: string | null = state === 'waiting' ? null : A): CallSnapshot => ({
   state,
   agentId,
+  phoneTransferId: null,
   holdCount: 0,
   endReason: null,
 });
@@ -106,5 +107,18 @@ describe('call state machine', () => {
     for (const state of ['waiting', 'ended'] as const) {
       expect(decideCall(call(state), { type: 'handover', toAgentId: B })).toMatchObject({ ok: false, code: 'call_conflict' });
     }
+  });
+});
+
+describe('a call handed to a phone specialist', () => {
+  it('is active with no agent; only the specialist of that transfer (or the caller) can end it', () => {
+    const handed = decideCall(call('on_hold'), { type: 'handover_to_phone', transferId: 't1' });
+    expect(handed).toMatchObject({ ok: true, next: { state: 'active', agentId: null, phoneTransferId: 't1' } });
+    const c = (handed as { next: CallSnapshot }).next;
+    expect(decideCall(c, { type: 'hangup', by: { kind: 'specialist', transferId: 'other' } })).toMatchObject({ changed: false });
+    expect(decideCall(c, { type: 'hangup', by: { kind: 'specialist', transferId: 't1' } })).toMatchObject({ next: { state: 'ended', endReason: 'specialist_hung_up' } });
+    expect(decideCall(c, { type: 'hangup', by: { kind: 'caller' } })).toMatchObject({ next: { state: 'ended', endReason: 'caller_hung_up' } });
+    expect(decideCall(c, { type: 'hangup', by: { kind: 'agent', agentId: A } })).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(decideCall(c, { type: 'hold', agentId: A })).toMatchObject({ ok: false });
   });
 });

@@ -5,7 +5,7 @@ import { entitledMembers, entitlement, HELD, LIVE, roomFixes, type RoomRecord } 
 const A = 'agent-a';
 const B = 'agent-b';
 const rec = (state: RoomRecord['call']['state'], agentId: string | null, transfer: RoomRecord['transfer'] = null): RoomRecord => ({
-  call: { id: 'c1', state, agentId },
+  call: { id: 'c1', state, agentId, phoneTransferId: null },
   transfer,
 });
 const caller = { kind: 'caller' } as const;
@@ -26,12 +26,12 @@ describe('room entitlements', () => {
   });
 
   it('B is let in only once they accept; A stays while the transfer is open', () => {
-    const ringing = rec('on_hold', A, { state: 'ringing', fromAgentId: A, targetAgentId: B });
+    const ringing = rec('on_hold', A, { id: 't1', state: 'ringing', fromAgentId: A, targetAgentId: B });
     expect(entitlement(ringing, agent(B))).toBeNull();
-    const consulting = rec('on_hold', A, { state: 'consulting', fromAgentId: A, targetAgentId: B });
+    const consulting = rec('on_hold', A, { id: 't1', state: 'consulting', fromAgentId: A, targetAgentId: B });
     expect(entitlement(consulting, agent(B))).toEqual(LIVE);
     expect(entitlement(consulting, caller)).toEqual(HELD);
-    const introducing = rec('active', B, { state: 'introducing', fromAgentId: A, targetAgentId: B });
+    const introducing = rec('active', B, { id: 't1', state: 'introducing', fromAgentId: A, targetAgentId: B });
     expect(entitledMembers(introducing).map((m) => m.member)).toEqual([caller, agent(B), agent(A)]);
   });
 
@@ -41,7 +41,7 @@ describe('room entitlements', () => {
   });
 
   it('fixes: strangers and removed agents are removed, wrong permissions corrected, the rest left alone', () => {
-    const r = rec('on_hold', A, { state: 'consulting', fromAgentId: A, targetAgentId: B });
+    const r = rec('on_hold', A, { id: 't1', state: 'consulting', fromAgentId: A, targetAgentId: B });
     const fixes = roomFixes(r, [
       { identity: 'caller:c1', member: caller, permission: LIVE },
       { identity: `agent:${A}`, member: agent(A), permission: LIVE },
@@ -55,5 +55,20 @@ describe('room entitlements', () => {
       { type: 'remove', identity: 'agent:old' },
       { type: 'remove', identity: 'someone' },
     ]);
+  });
+});
+
+describe('a phone specialist in the room', () => {
+  const phone = { kind: 'phone', transferId: 't1' } as const;
+  it('is let in once the phone answered (consulting), never while it rings, and stays as the one who has the caller', () => {
+    const t = (state: 'ringing' | 'consulting' | 'introducing') => ({ id: 't1', state, fromAgentId: A, targetAgentId: null });
+    expect(entitlement(rec('on_hold', A, t('ringing')), phone)).toBeNull();
+    expect(entitlement(rec('on_hold', A, t('consulting')), phone)).toEqual(LIVE);
+    expect(entitlement(rec('on_hold', A, t('consulting')), caller)).toEqual(HELD);
+    const handed: RoomRecord = { call: { id: 'c1', state: 'active', agentId: null, phoneTransferId: 't1' }, transfer: null };
+    expect(entitlement(handed, phone)).toEqual(LIVE);
+    expect(entitlement(handed, { kind: 'phone', transferId: 't2' })).toBeNull();
+    expect(entitlement(handed, agent(A))).toBeNull();
+    expect(entitledMembers(handed).map((m) => m.member)).toEqual([caller, phone]);
   });
 });

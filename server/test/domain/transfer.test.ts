@@ -4,7 +4,9 @@ import { decideTransfer, type TransferEvent, type TransferSnapshot, type Transfe
 const A = 'agent-a';
 const B = 'agent-b';
 const C = 'agent-c';
-const t = (state: TransferState): TransferSnapshot => ({ state, fromAgentId: A, targetAgentId: B, failReason: null });
+const t = (state: TransferState): TransferSnapshot => ({ id: 't1', state, fromAgentId: A, targetType: 'agent', targetAgentId: B, failReason: null });
+/** The same transfer to a phone specialist. */
+const p = (state: TransferState): TransferSnapshot => ({ ...t(state), targetType: 'phone', targetAgentId: null });
 const ALL: TransferState[] = ['ringing', 'consulting', 'introducing', 'completed', 'cancelled', 'declined', 'timed_out', 'failed', 'caller_left'];
 const backToA = { type: 'call', event: { type: 'resume', agentId: A } };
 const toB = { type: 'call', event: { type: 'handover', toAgentId: B } };
@@ -133,5 +135,53 @@ describe('transfer state machine', () => {
       expect(decideTransfer(t(s), { type: 'agent_left', agentId: A })).toMatchObject({ ok: true, changed: false });
       expect(decideTransfer(t(s), { type: 'caller_left' })).toMatchObject({ ok: true, changed: false });
     }
+  });
+});
+
+describe('transfer to a phone', () => {
+  const toPhone = { type: 'call', event: { type: 'handover_to_phone', transferId: 't1' } };
+  it('the phone network answering starts the consultation; nobody can accept or decline for it', () => {
+    expect(decideTransfer(p('ringing'), { type: 'phone_answered' })).toMatchObject({ ok: true, changed: true, next: { state: 'consulting' } });
+    expect(decideTransfer(p('consulting'), { type: 'phone_answered' })).toMatchObject({ ok: true, changed: false });
+    expect(decideTransfer(p('cancelled'), { type: 'phone_answered' })).toMatchObject({ ok: false, code: 'call_conflict' });
+    expect(decideTransfer(t('ringing'), { type: 'phone_answered' })).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(decideTransfer(p('ringing'), { type: 'accept', agentId: B })).toMatchObject({ ok: false, code: 'forbidden' });
+  });
+
+  it('busy, no answer, failed and voicemail end a ringing transfer with that reason and hand the caller back to A', () => {
+    for (const [outcome, state, reason] of [
+      ['busy', 'failed', 'busy'],
+      ['no_answer', 'timed_out', 'no_answer'],
+      ['failed', 'failed', 'dial_failed'],
+      ['voicemail', 'failed', 'voicemail'],
+      ['hung_up', 'failed', 'target_left'],
+    ] as const) {
+      expect(decideTransfer(p('ringing'), { type: 'phone_ended', outcome })).toEqual({
+        ok: true, changed: true, next: { ...p('ringing'), state, failReason: reason }, effects: [backToA],
+      });
+    }
+  });
+
+  it('the phone hanging up mid-consultation takes it out and gives the caller back to A; during the introduction too', () => {
+    expect(decideTransfer(p('consulting'), { type: 'phone_ended', outcome: 'hung_up' })).toMatchObject({
+      next: { state: 'failed', failReason: 'target_left' }, effects: [{ type: 'remove_phone' }, backToA],
+    });
+    expect(decideTransfer(p('introducing'), { type: 'phone_ended', outcome: 'hung_up' })).toMatchObject({
+      next: { state: 'failed' }, effects: [{ type: 'remove_phone' }, { type: 'call', event: { type: 'handover', toAgentId: A } }],
+    });
+    expect(decideTransfer(p('completed'), { type: 'phone_ended', outcome: 'hung_up' })).toMatchObject({ changed: false });
+  });
+
+  it('completing hands the call to the phone leg (A leaves first); cancelling removes the phone', () => {
+    expect(decideTransfer(p('consulting'), { type: 'complete', agentId: A, introduce: false })).toMatchObject({
+      next: { state: 'completed' }, effects: [{ type: 'remove_agent', agentId: A }, toPhone],
+    });
+    expect(decideTransfer(p('consulting'), { type: 'cancel', agentId: A })).toMatchObject({
+      next: { state: 'cancelled' }, effects: [{ type: 'remove_phone' }, backToA],
+    });
+  });
+
+  it('a phone ending never touches an agent transfer', () => {
+    expect(decideTransfer(t('consulting'), { type: 'phone_ended', outcome: 'hung_up' })).toMatchObject({ ok: true, changed: false });
   });
 });

@@ -62,7 +62,7 @@ describe('store on real Postgres and on embedded PGlite', async () => {
       const b = await createAgent(db, { email: `b-${engine.name}@x.test`, name: 'B', password: 'long-enough-pw' });
       await calls.insertCall(db, { id: 'c3', room: 'call-c3', callerName: 'H', reason: '', callerKeyHash: 'h' });
       const results = await Promise.allSettled(
-        ['t1', 't2', 't3'].map((id) => insertTransfer(db, { id, callId: 'c3', fromAgentId: a, targetAgentId: b, notes: '', ringTimeoutS: 30 })),
+        ['t1', 't2', 't3'].map((id) => insertTransfer(db, { id, callId: 'c3', fromAgentId: a, target: { type: 'agent', agentId: b }, notes: '', ringTimeoutS: 30 })),
       );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       await db.close();

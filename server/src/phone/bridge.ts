@@ -1,0 +1,252 @@
+// One phone leg: a Twilio bidirectional Media Stream (μ-law 8 kHz over a WebSocket) bridged to a
+// LiveKit room by its own rtc-node participant, in the process that holds the socket.
+//
+//   phone → room  each inbound `media` payload is decoded, cut into 20 ms frames and published from
+//                 an AudioSource (live mode only; room-publisher.ts owns the publish state).
+//   room → phone  every 20 ms, against a monotonic deadline (pacer.ts), one frame per subscribed
+//                 track is mixed, μ-law encoded and sent as one `media` message; or hold music, or
+//                 silence, by mode. A `clear` goes first whenever that source changes (mode, or the
+//                 set of tracks heard), so Twilio drops what it buffered of the old one (notes §7).
+//
+// The leg ends once, whatever comes first — the phone's `stop`, the socket closing, the room
+// disconnecting, close() — and the teardown runs in one `finally`: pacer, room (tracks, streams),
+// socket (1000), then onEnd.
+import type { Logger } from 'pino';
+import type { RawData, WebSocket } from 'ws';
+import { Framer, MULAW_SILENT_FRAME, mulawDecode, mulawEncode } from './audio.js';
+import { HoldMusic } from './hold-music.js';
+import { clearMessage, frameText, mediaMessage, parseMediaMessage, type StartMessage } from './media-stream.js';
+import { Pacer, type PacerStats } from './pacer.js';
+import { RoomLeg, type RoomLegStats } from './room-leg.js';
+
+export type LegMode = 'live' | 'hold_music' | 'silent';
+//  live: the phone's audio is published into the room and the phone hears the room (everyone it is subscribed to, mixed);
+//  hold_music: nothing is published; the phone hears generated hold music;
+//  silent: nothing is published; the phone hears silence (μ-law 0xFF frames, see tick()).
+
+export type EndReason = 'stop' | 'socket_closed' | 'room_disconnected' | 'shutdown' | 'error';
+
+export interface PhoneBridgeOptions {
+  /** A 'ws' WebSocket, after readStart() consumed `connected` and `start`. */
+  socket: WebSocket;
+  start: StartMessage;
+  livekitUrl: string;
+  /** A join token for the leg's identity. */
+  token: string;
+  /** Initial mode. */
+  mode: LegMode;
+  log: Logger;
+  /** Called exactly once, also when start() rejects. */
+  onEnd: (reason: EndReason) => void;
+  onDtmf?: (digit: string) => void;
+  /** Bound on joining the room (default 10 s). */
+  connectTimeoutMs?: number;
+}
+
+export interface PhoneBridgeStats extends RoomLegStats {
+  mode: LegMode;
+  /** `media` messages received from the phone. */
+  mediaIn: number;
+  /** `media` messages sent to the phone. */
+  mediaOut: number;
+  clearsSent: number;
+  marksIn: number;
+  malformedIn: number;
+  /** Frames not sent because the socket's send buffer was backed up. */
+  sendSkipped: number;
+  pacer: PacerStats;
+}
+
+/** Past this many unsent bytes (~3 s of media messages) the socket is stuck: skip, do not pile up. */
+const MAX_BUFFERED_BYTES = 64 * 1024;
+
+export class PhoneBridge {
+  private mode: LegMode;
+  private leg: RoomLeg | null = null;
+  private readonly framer = new Framer();
+  private readonly hold = new HoldMusic();
+  private readonly pacer = new Pacer(20, () => this.tick());
+  private readonly streamSid: string;
+  private needClear = false;
+  private endReason: EndReason | null = null;
+  private signalEnd!: (r: EndReason) => void;
+  private readonly ended = new Promise<EndReason>((resolve) => (this.signalEnd = resolve));
+  private connecting: Promise<RoomLeg> | null = null;
+  private readonly finished: Promise<void>;
+  private readonly c = { mediaIn: 0, mediaOut: 0, clearsSent: 0, marksIn: 0, malformedIn: 0, sendSkipped: 0 };
+
+  private constructor(private readonly o: PhoneBridgeOptions) {
+    this.mode = o.mode;
+    this.streamSid = o.start.streamSid;
+    this.finished = this.run();
+  }
+
+  /**
+   * Joins the room and starts both directions. Resolves once the room is joined; rejects when the
+   * leg ended first (socket closed, `stop`, LiveKit refused or timed out) — onEnd has then been called.
+   */
+  static async start(o: PhoneBridgeOptions): Promise<PhoneBridge> {
+    const b = new PhoneBridge(o);
+    b.attachSocket();
+    if (o.socket.readyState !== o.socket.OPEN) b.end('socket_closed');
+    if (b.endReason) {
+      await b.finished;
+      throw new Error(`phone leg ended before it started: ${b.endReason}`);
+    }
+    b.connecting = RoomLeg.connect({
+      livekitUrl: o.livekitUrl,
+      token: o.token,
+      log: o.log,
+      connectTimeoutMs: o.connectTimeoutMs,
+      onDisconnected: () => b.end('room_disconnected'),
+      onTracksChanged: () => {
+        if (b.mode === 'live') b.needClear = true;
+      },
+    });
+    try {
+      b.leg = await b.connecting;
+    } catch (err) {
+      o.log.warn({ err: String(err) }, 'phone leg: could not join the room');
+      b.end('error');
+    }
+    if (b.endReason) {
+      await b.finished;
+      throw new Error(`phone leg ended before it started: ${b.endReason}`);
+    }
+    b.apply(b.mode);
+    b.pacer.start();
+    o.log.info({ mode: b.mode, streamSid: b.streamSid }, 'phone leg bridged');
+    return b;
+  }
+
+  /** What the phone hears and whether it is heard; takes effect on the next 20 ms tick. */
+  setMode(m: LegMode): void {
+    if (this.endReason || m === this.mode) return;
+    this.o.log.info({ from: this.mode, to: m }, 'phone leg mode');
+    this.mode = m;
+    if (this.leg) this.apply(m);
+    this.needClear = true;
+  }
+
+  /** Ends the leg (idempotent); resolves when everything is torn down and onEnd has run. */
+  async close(reason: EndReason = 'shutdown'): Promise<void> {
+    this.end(reason);
+    await this.finished;
+  }
+
+  stats(): PhoneBridgeStats {
+    const leg: RoomLegStats = this.leg?.stats() ?? {
+      published: false, publishAttempts: 0, publishFailures: 0, framesCaptured: 0, framesDropped: 0,
+      framesUnpublished: 0, captureErrors: 0, revokedSeen: 0, tracks: 0, trackFrames: 0, trackFramesDropped: 0, trackUnderruns: 0,
+    };
+    return { ...leg, mode: this.mode, ...this.c, pacer: this.pacer.stats() };
+  }
+
+  private apply(m: LegMode) {
+    const live = m === 'live';
+    this.leg!.publisher.setWanted(live);
+    this.leg!.setListening(live);
+    if (!live) this.framer.reset();
+    if (m === 'hold_music') this.hold.rewind();
+  }
+
+  private end(reason: EndReason) {
+    if (this.endReason) return;
+    this.endReason = reason;
+    this.signalEnd(reason);
+  }
+
+  private async run(): Promise<void> {
+    let reason: EndReason = 'error';
+    try {
+      reason = await this.ended;
+    } finally {
+      this.pacer.stop();
+      this.o.socket.off('message', this.onMessage);
+      const leg = this.leg ?? (await this.connecting?.catch(() => null)) ?? null;
+      await leg?.close().catch((err: unknown) => this.o.log.warn({ err: String(err) }, 'phone leg: room close failed'));
+      const s = this.o.socket;
+      if (s.readyState === s.OPEN || s.readyState === s.CONNECTING) s.close(1000);
+      this.o.log.info({ reason, ...this.stats() }, 'phone leg ended');
+      try {
+        this.o.onEnd(reason);
+      } catch (err) {
+        this.o.log.error({ err }, 'phone leg: onEnd threw');
+      }
+    }
+  }
+
+  private attachSocket() {
+    const s = this.o.socket;
+    s.on('message', this.onMessage);
+    s.once('close', () => this.end('socket_closed'));
+    s.on('error', (err) => {
+      this.o.log.warn({ err: String(err) }, 'phone leg: socket error');
+      this.end('error');
+    });
+  }
+
+  private readonly onMessage = (data: RawData, isBinary: boolean) => {
+    try {
+      const text = frameText(data, isBinary);
+      const msg = text === null ? null : parseMediaMessage(text);
+      if (!msg) {
+        if (this.c.malformedIn++ === 0) this.o.log.warn('phone leg: malformed message from the media stream (ignored)');
+        return;
+      }
+      switch (msg.event) {
+        case 'media':
+          this.c.mediaIn++;
+          if (this.mode === 'live' && this.leg?.publisher.published) {
+            const pcm = mulawDecode(Buffer.from(msg.media.payload, 'base64'));
+            for (const frame of this.framer.push(pcm)) this.leg.publisher.capture(frame);
+          }
+          break;
+        case 'dtmf':
+          this.o.onDtmf?.(msg.dtmf.digit);
+          break;
+        case 'mark':
+          this.c.marksIn++; // echoes of marks; the bridge sends none today, and clear echoes them anyway
+          break;
+        case 'stop':
+          this.end('stop');
+          break;
+        default:
+          break; // a repeated connected/start changes nothing
+      }
+    } catch (err) {
+      this.o.log.error({ err }, 'phone leg: inbound message failed');
+    }
+  };
+
+  // Silent mode sends μ-law silence rather than nothing: the phone's playout keeps a steady clock
+  // (no underrun and re-buffering when audio resumes), and a listener can tell "the leg is alive
+  // and silent" from "the leg stalled". Stale room audio is not a risk either way: `clear` went first.
+  private tick() {
+    try {
+      const s = this.o.socket;
+      if (this.endReason || s.readyState !== s.OPEN) return;
+      if (this.needClear) {
+        this.needClear = false;
+        s.send(clearMessage(this.streamSid));
+        this.c.clearsSent++;
+      }
+      if (s.bufferedAmount > MAX_BUFFERED_BYTES) {
+        this.c.sendSkipped++;
+        if (this.mode === 'live') this.leg?.pullMix(); // keep the track queues moving in real time
+        return;
+      }
+      let payload: Uint8Array = MULAW_SILENT_FRAME;
+      if (this.mode === 'live') {
+        const mix = this.leg?.pullMix() ?? null;
+        if (mix) payload = mulawEncode(mix);
+      } else if (this.mode === 'hold_music') {
+        payload = mulawEncode(this.hold.next());
+      }
+      s.send(mediaMessage(this.streamSid, payload));
+      this.c.mediaOut++;
+    } catch (err) {
+      this.o.log.error({ err }, 'phone leg: tick failed');
+    }
+  }
+}

@@ -1,0 +1,85 @@
+// The phone legs this process carries: one PhoneBridge per Media Stream socket. Each follows the
+// record: on every change to its call (the event bus) it reads what its leg should do and sets
+// the bridge's mode, or closes it when the record no longer wants the leg. When a bridge ends
+// for any other reason (the phone hung up, the socket or room dropped), the record is told.
+import type { WebSocket } from 'ws';
+import { PhoneBridge } from '../phone/bridge.js';
+import type { StartMessage } from '../phone/media-stream.js';
+import type { Deps } from './deps.js';
+import { hangupCall } from './calls.js';
+import { followPhoneLegs, modeOf, phoneLegEnded, type StreamGrant } from './phone-legs.js';
+
+interface Carried {
+  bridge: PhoneBridge;
+  grant: StreamGrant;
+}
+
+export interface PhoneBridges {
+  attach(grant: StreamGrant, socket: WebSocket, start: StartMessage): Promise<void>;
+  /** Shutdown: every leg ends (Twilio hangs up a stream whose socket closed; see docs/PHONES.md). */
+  closeAll(): Promise<void>;
+  readonly size: number;
+}
+
+export function createPhoneBridges(deps: Deps): PhoneBridges {
+  const carried = new Map<string, Carried>(); // by leg id
+  let closing = false;
+
+  const refresh = async (c: Carried) => {
+    const mode = await modeOf(deps, c.grant.leg.id);
+    if (mode === null) {
+      // Hang up over REST first, so Twilio ends the call for a reason it reports, then drop the stream.
+      await followPhoneLegs(deps, c.grant.leg.callId).catch(() => 0);
+      await c.bridge.close('shutdown');
+    } else c.bridge.setMode(mode);
+  };
+
+  const unsubscribe = deps.bus.subscribe((e) => {
+    if (e.type !== 'call') return;
+    for (const c of carried.values()) {
+      if (c.grant.leg.callId === e.callId) {
+        refresh(c).catch((err) => deps.log.warn({ err, legId: c.grant.leg.id }, 'phone leg refresh failed'));
+      }
+    }
+  });
+
+  /** The bridge is gone: if the record still wanted the leg, the phone (or its connection) hung up. */
+  const ended = async (grant: StreamGrant, reason: string) => {
+    carried.delete(grant.leg.id);
+    const stillWanted = (await modeOf(deps, grant.leg.id)) !== null;
+    deps.log.info({ legId: grant.leg.id, role: grant.leg.role, reason, stillWanted }, 'phone leg ended');
+    if (stillWanted) {
+      if (grant.leg.role === 'caller') await hangupCall(deps, { kind: 'caller', callId: grant.leg.callId }, grant.leg.callId);
+      else await phoneLegEnded(deps, { transferId: grant.leg.transferId!, outcome: 'hung_up' });
+    }
+    await followPhoneLegs(deps, grant.leg.callId); // make sure Twilio's side is over too
+  };
+
+  return {
+    get size() {
+      return carried.size;
+    },
+    async attach(grant, socket, start) {
+      if (closing) throw new Error('shutting down');
+      const bridge = await PhoneBridge.start({
+        socket,
+        start,
+        livekitUrl: deps.config.livekit?.url ?? grant.livekitUrl,
+        token: grant.token,
+        mode: grant.mode,
+        log: deps.log.child({ legId: grant.leg.id, role: grant.leg.role }),
+        onEnd: (reason) => {
+          ended(grant, reason).catch((err) => deps.log.warn({ err, legId: grant.leg.id }, 'phone leg end not recorded'));
+        },
+      });
+      const c = { bridge, grant };
+      carried.set(grant.leg.id, c);
+      await refresh(c); // the record may have moved while the bridge connected
+    },
+    async closeAll() {
+      closing = true;
+      unsubscribe();
+      await Promise.all([...carried.values()].map((c) => c.bridge.close('shutdown').catch(() => undefined)));
+    },
+  };
+}
