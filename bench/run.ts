@@ -3,7 +3,7 @@
 //   npx tsx bench/run.ts handoff api     a subset (join | handoff | api)
 //   npx tsx bench/run.ts api transferRate=100 transferDurationS=5
 //                                        numeric options (see each benchmark's options)
-// Numbers come from a benchmark, never from a timed test (docs: DESIGN "Performance to aim at").
+// Numbers come from a benchmark, never from a timed test (the aims are in bench/README.md).
 
 // rtc-node's logger prints at debug level unless NODE_ENV is production. This process
 // only hosts the load generator and the audio participants; the API runs in a child
@@ -27,6 +27,7 @@ const BENCHMARKS: Record<string, Runner> = {
   join: async (o) => (await import('./join.js')).benchJoin(o),
   handoff: async (o) => (await import('./handoff.js')).benchHandoff(o),
   api: async (o) => (await import('./api.js')).benchApi(o),
+  phone: async (o) => (await import('./phone-bridge.js')).benchPhone(o),
 };
 
 const argv = process.argv.slice(2).filter((a) => a !== '--');

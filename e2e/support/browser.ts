@@ -5,7 +5,9 @@
 //   ...
 //   await a.close();          // closes the browser and removes its temp profile
 //
-// Flags are the ones from DESIGN.md "Testing real audio". playwright-core refuses a
+// Flags: headless with fake media (the WAV is the microphone, permission prompts auto-accepted),
+// loopback WebRTC without mDNS candidates, autoplay allowed, and no background network chatter
+// (see chromiumArgs; docs/ARCHITECTURE.md "Testing"). playwright-core refuses a
 // `--user-data-dir` in `args`, so the fresh temp profile is given as the userDataDir of
 // `chromium.launchPersistentContext` (which is how Playwright passes `--user-data-dir`).
 // Every role's context gets the audio probe (./audio-probe.ts) unless `probe: false`.
@@ -46,7 +48,7 @@ const PLAYWRIGHT_DISABLED_FEATURES = [
 /** Features we disable on top: mDNS-obfuscated host candidates would not pair on loopback. */
 const OUR_DISABLED_FEATURES = ['WebRtcHideLocalIpsWithMdns'];
 
-/** The Chromium flags of DESIGN.md (minus --user-data-dir, which Playwright sets). */
+/** The Chromium flags for a role (minus --user-data-dir, which Playwright sets). */
 export function chromiumArgs(wavPath: string, extra: string[] = [], omit: string[] = []): string[] {
   const disabled = [...PLAYWRIGHT_DISABLED_FEATURES, ...OUR_DISABLED_FEATURES].filter((f) => !omit.includes(f));
   for (const a of extra) {

@@ -1,7 +1,7 @@
-// One error handler: AppError → its status and code; validation → 400 naming the
-// field; anything else → 500 with no detail (the log has it).
+// One error handler: AppError (and each adapter's error, through toAppError) → its status and
+// code; validation → 400 naming the field; anything else → 500 with no detail (the log has it).
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type ErrorCode } from '../errors.js';
+import { toAppError, type AppError, type ErrorCode } from '../errors.js';
 import { registerInputGuard } from './input-guard.js';
 
 /** Every error body the API sends: a code from the ErrorCode contract and a sentence. */
@@ -12,8 +12,11 @@ export function registerErrorHandler(app: FastifyInstance) {
   // store into 400s belongs to the same "no request ends in a 500" contract, so it is installed here.
   registerInputGuard(app);
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
-    if (err instanceof AppError) {
-      return reply.status(err.statusCode).send(body(err.code, err.message));
+    const known = toAppError(err);
+    if (known) {
+      // An outside system failed (LiveKit, Twilio): the client gets the code, the log the cause.
+      if (known.cause !== undefined) req.log.warn({ err: known.cause, code: known.code }, 'adapter failed');
+      return reply.status(known.statusCode).send(body(known.code, known.message));
     }
     if ((err as FastifyError).validation) {
       return reply.status(400).send(body('validation_failed', err.message));

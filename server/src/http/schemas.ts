@@ -1,12 +1,18 @@
 // Shared TypeBox schemas: they validate requests and document the API in /openapi.json.
 // Every name comes from @warmline/contract and every response object is closed, so the document says
-// exactly what a client receives. Fastify's serializer drops a field a view returns but a schema omits:
-// a new field in services/views.ts goes here too (server/test/unit/contract.test.ts checks they match).
+// exactly what a client receives. services/views.ts returns the `Static` types below, so tsc fails
+// when a view and its schema differ (Fastify's serializer would silently drop the extra field).
+//
+// The console's wire types are these same types: web/src/shared/types.ts imports them with
+// `import type`, which the bundler erases, so no schema code reaches the browser. Hence this file
+// imports nothing but the contract and typebox (the web project type-checks it too).
 import {
+  CALL_CHANNELS,
   CALL_STATES,
   END_REASONS,
   ERROR_CODES,
   PRESENCE,
+  type EngagementKind,
   TIMELINE_EVENTS,
   TRANSFER_FAIL_REASONS,
   TRANSFER_STATES,
@@ -25,6 +31,7 @@ export const ErrorBody = Type.Object(
   { code: oneOf(ERROR_CODES), message: Type.String() },
   { ...Closed, description: 'Every error: a stable code and a human sentence.' },
 );
+export type ErrorBody = Static<typeof ErrorBody>;
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 export type IdParams = Static<typeof IdParams>;
 
@@ -32,6 +39,7 @@ export const JoinInfo = Type.Object(
   { token: Type.String(), livekitUrl: Type.String(), room: Type.String() },
   { ...Closed, description: 'What a browser needs to join the LiveKit room.' },
 );
+export type JoinInfo = Static<typeof JoinInfo>;
 
 export const TransferView = Type.Object(
   {
@@ -39,7 +47,15 @@ export const TransferView = Type.Object(
     callId: Type.String(),
     state: oneOf(TRANSFER_STATES),
     fromAgent: Type.Object({ id: Type.String(), name: Type.String() }, Closed),
-    target: Type.Object({ type: oneOf(TRANSFER_TARGET_TYPES), agentId: Type.String(), name: Type.String() }, Closed),
+    target: Type.Object(
+      {
+        type: oneOf(TRANSFER_TARGET_TYPES),
+        agentId: nullable(Type.String()),
+        name: Type.String({ description: "The colleague's name; for a phone, the masked number" }),
+        number: nullable(Type.String({ description: 'Phone targets only: the masked E.164 number, e.g. "+1 ••• ••• 4567"' })),
+      },
+      Closed,
+    ),
     notes: Type.String(),
     summary: nullable(Type.Object({ text: Type.String(), provider: Type.String() }, Closed)),
     requestedAt: Type.String(),
@@ -55,6 +71,7 @@ export const TransferView = Type.Object(
   },
   Closed,
 );
+export type TransferView = Static<typeof TransferView>;
 
 export const TimelineEntry = Type.Object(
   {
@@ -64,12 +81,14 @@ export const TimelineEntry = Type.Object(
   },
   Closed,
 );
+export type TimelineEntry = Static<typeof TimelineEntry>;
 
 export const CallView = Type.Object(
   {
     id: Type.String(),
     room: Type.String(),
     state: oneOf(CALL_STATES),
+    channel: oneOf(CALL_CHANNELS, 'How the caller reached us: the web page or the phone number'),
     callerName: Type.String(),
     reason: Type.String(),
     agentId: nullable(Type.String()),
@@ -88,6 +107,7 @@ export const CallView = Type.Object(
   },
   Closed,
 );
+export type CallView = Static<typeof CallView>;
 
 /**
  * What the caller's own page may read with X-Caller-Key: the call's progress, never the
@@ -98,6 +118,7 @@ export const CallerCallView = Type.Pick(
   ['id', 'room', 'state', 'callerName', 'agentName', 'createdAt', 'answeredAt', 'endedAt', 'endReason', 'agentReconnecting', 'queuePosition'],
   Closed,
 );
+export type CallerCallView = Static<typeof CallerCallView>;
 
 export const Presence = Type.Object(
   {
@@ -107,16 +128,43 @@ export const Presence = Type.Object(
   },
   Closed,
 );
+export type Presence = Static<typeof Presence>;
+
+/** One variant of an engagement: its kind (a one-name enum, as OpenAPI 3.0 has no `const`) and what it carries. */
+const engaged = <const K extends EngagementKind, P extends Record<string, TSchema>>(kind: K, props: P, description: string) =>
+  Type.Object({ kind: oneOf([kind] as const), ...props }, { ...Closed, description });
+
+/**
+ * What the agent is engaged in (ENGAGEMENT_KINDS), decided by one query (store/agents-repo.ts)
+ * that presence reads too: on_call, consulting and introducing make the agent busy and put them in
+ * `call.room`; a ringing transfer does not. A later kind (wrap-up) is one more variant here.
+ */
+export const Engagement = Type.Union(
+  [
+    engaged('idle', {}, 'Nothing: free to take a call'),
+    engaged('ringing', { transfer: TransferView }, 'A transfer rings them (the oldest, if several); not busy'),
+    engaged('on_call', { call: CallView }, 'Owns a live call: answered it, or was handed it (B from the introduction on)'),
+    engaged('consulting', { transfer: TransferView, call: CallView }, "B, after accepting: briefed by A in the call's room, the caller on hold"),
+    engaged('introducing', { transfer: TransferView, call: CallView }, 'A, while introducing B (who now owns the call) to the caller'),
+  ],
+  { description: 'What the agent is engaged in; `kind` tells which' },
+);
+export type Engagement = Static<typeof Engagement>;
 
 export const AgentHome = Type.Object(
   {
     agent: Type.Object({ id: Type.String(), name: Type.String(), email: Type.String(), status: Presence.properties.status }, Closed),
+    engagement: Engagement,
     currentCall: nullable(CallView),
     incomingTransfers: Type.Array(TransferView),
     outgoingTransfer: nullable(TransferView),
   },
-  { ...Closed, description: "Everything an agent's console needs in one read" },
+  {
+    ...Closed,
+    description: "Everything an agent's console needs in one read. currentCall is engagement.call when on_call, else null (kept for API clients)",
+  },
 );
+export type AgentHome = Static<typeof AgentHome>;
 
 export const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorBody]));
 

@@ -1,10 +1,10 @@
 // The LiveKit adapter: join tokens minted from the record's entitlement, the server-side
 // permission changes that enforce hold and consultation privacy, and LiveKit's view of a
-// room for the reconciler. Every RPC is bounded (MEDIA_TIMEOUT_MS) and every failure is
-// translated here into `media_unavailable`, so no LiveKit error type leaks past this file.
+// room for the reconciler. Every RPC is bounded (MEDIA_TIMEOUT_MS) and every failure becomes a
+// MediaError here, so no LiveKit error type leaks past this file (errors.ts maps it to
+// `503 media_unavailable`, next to the other adapters' errors).
 import { AccessToken, RoomServiceClient, ServerError, TrackSource, WebhookReceiver } from 'livekit-server-sdk';
 import type { Permission } from '../domain/room-policy.js';
-import { AppError } from '../errors.js';
 
 export interface RoomParticipant {
   identity: string;
@@ -38,24 +38,33 @@ export interface MediaControl {
 
 export const callerIdentity = (callId: string) => `caller:${callId}`;
 export const agentIdentity = (agentId: string) => `agent:${agentId}`;
+/** A phone specialist's bridge in the room: one per phone transfer. (A phone caller is the call's caller.) */
+export const phoneIdentity = (transferId: string) => `phone:${transferId}`;
 
-export function parseIdentity(identity: string): { kind: 'caller'; callId: string } | { kind: 'agent'; agentId: string } | null {
+export type ParsedIdentity =
+  | { kind: 'caller'; callId: string }
+  | { kind: 'agent'; agentId: string }
+  | { kind: 'phone'; transferId: string };
+
+export function parseIdentity(identity: string): ParsedIdentity | null {
   const [kind, id] = [identity.slice(0, identity.indexOf(':')), identity.slice(identity.indexOf(':') + 1)];
   if (!id) return null;
   if (kind === 'caller') return { kind, callId: id };
   if (kind === 'agent') return { kind, agentId: id };
+  if (kind === 'phone') return { kind, transferId: id };
   return null;
 }
 
 const isNotFound = (err: unknown) => err instanceof ServerError && (err.status === 404 || err.code === 'not_found');
 
-/** LiveKit refused (4xx other than not-found) or could not be reached in time: one error for the API. */
+/** LiveKit refused (4xx other than not-found), failed or could not be reached in time. The LiveKit adapter's one error. */
+export class MediaError extends Error {
+  override readonly name = 'MediaError';
+}
+
 function translate(err: unknown, what: string): never {
-  if (err instanceof AppError) throw err;
   const detail = err instanceof ServerError ? `${err.status} ${err.code ?? ''}`.trim() : (err as Error)?.name ?? 'error';
-  const e = new AppError('media_unavailable', `LiveKit did not ${what} (${detail}); the call record is kept and media will follow when LiveKit answers.`);
-  (e as { cause?: unknown }).cause = err;
-  throw e;
+  throw new MediaError(`LiveKit did not ${what} (${detail}); the call record is kept and media will follow when LiveKit answers.`, { cause: err });
 }
 
 export interface LivekitMediaOptions {

@@ -27,7 +27,7 @@ export const agentRoutes: RoutePlugin = agentScope(async (app, { deps }) => {
 
   app.get(
     '/api/agents/me',
-    { schema: { tags: ['agents'], summary: 'The signed-in agent, their call and their transfers', response: { 200: AgentHome, ...errors(401) } } },
+    { schema: { tags: ['agents'], summary: 'The signed-in agent, what they are engaged in (idle, ringing, on a call, consulting, introducing) and their transfers', response: { 200: AgentHome, ...errors(401) } } },
     async (req) => agentHome(deps.db, agentOf(req).agentId),
   );
 

@@ -1,19 +1,23 @@
 import { Type, type Static } from 'typebox';
 import { agentOf } from '../http/auth.js';
-import { IdParams, JoinInfo, TransferView, errors } from '../http/schemas.js';
+import { TRANSFER_TARGET_TYPES } from '@warmline/contract';
+import { AppError } from '../errors.js';
+import { IdParams, JoinInfo, TransferView, errors, oneOf } from '../http/schemas.js';
 import { agentScope, type RoutePlugin } from '../http/plugin.js';
 import * as transferService from '../services/transfers.js';
 import { getTransferView, transferView } from '../services/views.js';
 
 const NewTransfer = Type.Object(
   {
-    target: Type.Union([
-      Type.Object({ type: Type.Literal('agent'), agentId: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
-      Type.Object(
-        { type: Type.Literal('phone'), number: Type.String({ minLength: 1, maxLength: 32, description: 'E.164, e.g. +15551234567; must match PHONE_ALLOWED_PREFIXES' }) },
-        { additionalProperties: false },
-      ),
-    ]),
+    // One object rather than a union, so a missing field gets a 400 that names it.
+    target: Type.Object(
+      {
+        type: oneOf(TRANSFER_TARGET_TYPES),
+        agentId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'For type agent' })),
+        number: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: 'For type phone: E.164, e.g. +15551234567, within PHONE_ALLOWED_PREFIXES' })),
+      },
+      { additionalProperties: false },
+    ),
     notes: Type.Optional(Type.String({ maxLength: 2000 })),
   },
   { additionalProperties: false },
@@ -37,8 +41,10 @@ export const transferRoutes: RoutePlugin = agentScope(async (app, { deps }) => {
     },
     async (req, reply) => {
       const t = req.body.target;
+      if (t.type === 'agent' && !t.agentId) throw new AppError('validation_failed', 'body/target must have required property agentId');
+      if (t.type === 'phone' && !t.number) throw new AppError('validation_failed', 'body/target must have required property number');
       const id = await transferService.startTransfer(deps, agentOf(req), req.params.id, {
-        target: t.type === 'agent' ? { type: 'agent', agentId: t.agentId } : { type: 'phone', number: t.number.trim() },
+        target: t.type === 'agent' ? { type: 'agent', agentId: t.agentId! } : { type: 'phone', number: t.number!.trim() },
         notes: trimSpace(req.body.notes ?? ''),
       });
       return reply.status(201).send(await getTransferView(deps.db, id));

@@ -1,7 +1,10 @@
 // Read models the API returns: a call with its timeline and open transfer, a
-// transfer with the names a console shows. Reads only, no locks.
+// transfer with the names a console shows, an agent's home. Reads only, no locks.
+// Each returns its schema's Static type (http/schemas.ts), so tsc checks view against schema.
 import { notFound } from '../errors.js';
-import { agentNames, getAgentPresence, type AgentPresence } from '../store/agents-repo.js';
+import type { AgentHome, CallView, Engagement, TransferView } from '../http/schemas.js';
+import { maskNumber } from '../phone/numbers.js';
+import { agentNames, getAgentPresence, type EngagementRef } from '../store/agents-repo.js';
 import * as calls from '../store/calls-repo.js';
 import { listMembers } from '../store/members-repo.js';
 import type { CallRecord } from '../store/calls-repo.js';
@@ -15,15 +18,23 @@ function iso(d: Date | string | null): string | null {
   return d ? new Date(d).toISOString() : null;
 }
 
-export async function transferView(q: Queryable, t: TransferRecord, names?: Map<string, string>, call?: CallRecord) {
+export type { CallView, TransferView };
+
+export async function transferView(q: Queryable, t: TransferRecord, names?: Map<string, string>, call?: CallRecord): Promise<TransferView> {
   const n = names ?? (await agentNames(q, [t.fromAgentId, t.targetAgentId]));
   const c = call ?? (await calls.getCall(q, t.callId));
+  const number = t.targetNumber ? maskNumber(t.targetNumber) : null; // a phone target's number is never shown whole
   return {
     id: t.id,
     callId: t.callId,
     state: t.state,
     fromAgent: { id: t.fromAgentId, name: n.get(t.fromAgentId) ?? 'unknown' },
-    target: { type: t.targetType, agentId: t.targetAgentId, name: n.get(t.targetAgentId) ?? 'unknown' },
+    target: {
+      type: t.targetType,
+      agentId: t.targetAgentId,
+      name: t.targetAgentId ? (n.get(t.targetAgentId) ?? 'unknown') : (number ?? 'phone'),
+      number,
+    },
     notes: t.notes,
     summary: t.summaryText ? { text: t.summaryText, provider: t.summaryProvider ?? 'local' } : null,
     requestedAt: iso(t.requestedAt),
@@ -40,9 +51,8 @@ export async function transferView(q: Queryable, t: TransferRecord, names?: Map<
     },
   };
 }
-export type TransferView = Awaited<ReturnType<typeof transferView>>;
 
-export async function callView(q: Queryable, call: CallRecord, opts: { timeline?: boolean } = {}) {
+export async function callView(q: Queryable, call: CallRecord, opts: { timeline?: boolean } = {}): Promise<CallView> {
   const open = await transfers.openTransferForCall(q, call.id);
   const names = await agentNames(q, [call.agentId, open?.fromAgentId, open?.targetAgentId]);
   const timeline = opts.timeline === false ? [] : await calls.listCallEvents(q, call.id);
@@ -52,6 +62,7 @@ export async function callView(q: Queryable, call: CallRecord, opts: { timeline?
     id: call.id,
     room: call.room,
     state: call.state,
+    channel: call.channel,
     callerName: call.callerName,
     reason: call.reason,
     agentId: call.agentId,
@@ -69,7 +80,6 @@ export async function callView(q: Queryable, call: CallRecord, opts: { timeline?
     transfer: open ? await transferView(q, open, names, call) : null,
   };
 }
-export type CallView = Awaited<ReturnType<typeof callView>>;
 
 /** The caller's own page: progress only (see CallerCallView in http/schemas.ts). */
 export async function callerView(q: Queryable, call: CallRecord) {
@@ -101,17 +111,47 @@ export async function getTransferView(q: Queryable, id: string) {
   return transferView(q, t);
 }
 
-/** Everything an agent's console needs in one read. */
-export async function agentHome(q: Queryable, agentId: string) {
-  const me = (await getAgentPresence(q, agentId)) as AgentPresence;
-  const live = await calls.liveCallForAgent(q, agentId);
-  const open = await transfers.openTransfersForAgent(q, agentId);
-  const names = await agentNames(q, open.flatMap((t) => [t.fromAgentId, t.targetAgentId]));
-  const views = await Promise.all(open.map((t) => transferView(q, t, names)));
-  return {
-    agent: me,
-    currentCall: live ? await callView(q, live) : null,
-    incomingTransfers: views.filter((t) => t.target.agentId === agentId),
-    outgoingTransfer: views.find((t) => t.fromAgent.id === agentId) ?? null,
-  };
+/**
+ * Everything an agent's console needs in one read. What the agent is engaged in comes from the
+ * same query as their presence (store/agents-repo.ts); the views are read after it, so if the
+ * record moved on in between (a transfer completed), the read starts again rather than describe
+ * an engagement that is over.
+ */
+export async function agentHome(q: Queryable, agentId: string): Promise<AgentHome> {
+  for (let attempt = 1; ; attempt++) {
+    const me = await getAgentPresence(q, agentId);
+    if (!me) throw notFound('agent', agentId);
+    const open = await transfers.openTransfersForAgent(q, agentId);
+    const names = await agentNames(q, open.flatMap((t) => [t.fromAgentId, t.targetAgentId]));
+    const views = await Promise.all(open.map((t) => transferView(q, t, names)));
+    const engagement = await engagementView(q, agentId, me.engagement, views);
+    if (!engagement && attempt < 3) continue;
+    const e: Engagement = engagement ?? { kind: 'idle' };
+    return {
+      agent: { id: me.id, name: me.name, email: me.email, status: me.status },
+      engagement: e,
+      currentCall: e.kind === 'on_call' ? e.call : null,
+      incomingTransfers: views.filter((t) => t.target.agentId === agentId),
+      outgoingTransfer: views.find((t) => t.fromAgent.id === agentId) ?? null,
+    };
+  }
+}
+
+const isOnCall = (c: CallRecord) => (calls.ON_CALL_STATES as readonly string[]).includes(c.state);
+
+/** The engagement with its views, or null when the record no longer says so. */
+async function engagementView(q: Queryable, agentId: string, ref: EngagementRef, open: TransferView[]): Promise<Engagement | null> {
+  if (ref.kind === 'idle') return { kind: 'idle' };
+  if (ref.kind === 'ringing') {
+    const transfer = open.find((t) => t.id === ref.transferId && t.state === 'ringing');
+    return transfer ? { kind: 'ringing', transfer } : null;
+  }
+  const record = ref.callId ? await calls.getCall(q, ref.callId) : null;
+  if (!record || !isOnCall(record)) return null;
+  if (ref.kind === 'on_call') return record.agentId === agentId ? { kind: 'on_call', call: await callView(q, record) } : null;
+  const call = await callView(q, record);
+  // The call's one open transfer is the engagement's, in the state that names it.
+  const transfer = call.transfer;
+  if (!transfer || transfer.id !== ref.transferId || transfer.state !== ref.kind) return null;
+  return { kind: ref.kind, transfer, call };
 }

@@ -1,9 +1,6 @@
-import type { AgentStatus, PresenceStatus, TransferState } from '@warmline/contract';
+import { BUSY_ENGAGEMENTS, type AgentStatus, type EngagementKind, type PresenceStatus } from '@warmline/contract';
 import { ON_CALL_STATES } from './calls-repo.js';
 import { sqlList, type Queryable } from './db.js';
-
-/** A transfer in which both agents are talking: both are busy. */
-const CONSULTING_STATES = ['consulting', 'introducing'] as const satisfies readonly TransferState[];
 
 export interface AgentRecord {
   id: string;
@@ -13,11 +10,21 @@ export interface AgentRecord {
   status: AgentStatus;
 }
 
+/** Which call (and transfer) an engagement is about; views.ts turns it into the API's Engagement. */
+export interface EngagementRef {
+  kind: EngagementKind;
+  /** Set for every kind but idle. */
+  callId: string | null;
+  /** Set for ringing, consulting and introducing. */
+  transferId: string | null;
+}
+
 export interface AgentPresence {
   id: string;
   name: string;
   email: string;
   status: PresenceStatus;
+  engagement: EngagementRef;
 }
 
 const COLS = 'id, email, name, password_hash AS "passwordHash", status';
@@ -45,37 +52,71 @@ export async function setAgentStatus(q: Queryable, id: string, status: AgentStat
 const consolePresent = (agentId: string) =>
   `EXISTS (SELECT 1 FROM sessions s WHERE s.agent_id = ${agentId} AND s.present_until > now())`;
 
-// "busy" and "offline" are derived, never stored: an agent is busy while on a live call or in a
-// consultation as the transfer target, so it can never go stale after a crash; an agent who
-// chose Available but whose console is gone (no event stream on any instance) is offline.
-// The call record wins over the console (busy stays busy) and a chosen Away stays away.
+/** An engagement's name as an SQL literal (type-checked against the contract). */
+const lit = (k: EngagementKind) => `'${k}'`;
+
+/**
+ * What agent `a` is engaged in: the one place it is decided (a LATERAL subquery, one row per
+ * agent). The first branch that matches wins:
+ * - on_call: owns a live call (answered it, or was handed it; B from the introduction on);
+ * - introducing: A, while B (who now owns the call) is introduced;
+ * - consulting: B, accepted, A still owns the call;
+ * - ringing: the oldest transfer ringing them (not busy: they may still take a queued call).
+ * No row: idle. Wrap-up would be one more branch, in its place in this order.
+ */
+const ENGAGEMENT = `LEFT JOIN LATERAL (
+    (SELECT 1 AS priority, ${lit('on_call')} AS kind, c.id AS call_id, NULL::text AS transfer_id FROM calls c
+      WHERE c.agent_id = a.id AND c.state IN ${sqlList(ON_CALL_STATES)} ORDER BY c.answered_at DESC LIMIT 1)
+    UNION ALL
+    (SELECT 2, ${lit('introducing')}, t.call_id, t.id FROM transfers t
+      WHERE t.from_agent_id = a.id AND t.state = 'introducing' LIMIT 1)
+    UNION ALL
+    (SELECT 3, ${lit('consulting')}, t.call_id, t.id FROM transfers t
+      WHERE t.target_agent_id = a.id AND t.state = 'consulting' LIMIT 1)
+    UNION ALL
+    (SELECT 4, ${lit('ringing')}, t.call_id, t.id FROM transfers t
+      WHERE t.target_agent_id = a.id AND t.state = 'ringing' ORDER BY t.requested_at LIMIT 1)
+    ORDER BY priority LIMIT 1
+  ) e ON true`;
+
+// "busy" and "offline" are derived, never stored: busy is the engagement above (so it can never
+// go stale after a crash); an agent who chose Available but whose console is gone (no event
+// stream on any instance) is offline. The engagement wins over the console (busy stays busy)
+// and a chosen Away stays away.
 const PRESENCE_SQL = `
   SELECT a.id, a.name, a.email,
     CASE
-      WHEN EXISTS (SELECT 1 FROM calls c WHERE c.agent_id = a.id AND c.state IN ${sqlList(ON_CALL_STATES)}) THEN 'busy'
-      WHEN EXISTS (SELECT 1 FROM transfers t WHERE (t.target_agent_id = a.id OR t.from_agent_id = a.id)
-                   AND t.state IN ${sqlList(CONSULTING_STATES)}) THEN 'busy'
+      WHEN e.kind IN ${sqlList(BUSY_ENGAGEMENTS)} THEN 'busy'
       WHEN a.status = 'away' THEN 'away'
       WHEN NOT ${consolePresent('a.id')} THEN 'offline'
       ELSE a.status
-    END AS status
-  FROM agents a`;
+    END AS status,
+    COALESCE(e.kind, ${lit('idle')}) AS kind, e.call_id AS "callId", e.transfer_id AS "transferId"
+  FROM agents a ${ENGAGEMENT}`;
+
+type PresenceRow = Omit<AgentPresence, 'engagement'> & EngagementRef;
+const toPresence = ({ kind, callId, transferId, ...agent }: PresenceRow): AgentPresence => ({
+  ...agent,
+  engagement: { kind, callId, transferId },
+});
 
 /** Ringing transfers whose target's console is gone: nobody will answer them. */
 export async function ringingTransfersToOfflineTargets(q: Queryable): Promise<string[]> {
   const rows = await q.query<{ id: string }>(
-    `SELECT t.id FROM transfers t WHERE t.state = 'ringing' AND NOT ${consolePresent('t.target_agent_id')} ORDER BY t.requested_at`,
+    `SELECT t.id FROM transfers t WHERE t.state = 'ringing' AND t.target_type = 'agent' AND NOT ${consolePresent('t.target_agent_id')} ORDER BY t.requested_at`,
   );
   return rows.map((r) => r.id);
 }
 
+/** Every agent's presence (and engagement), from the one query. */
 export async function listAgentPresence(q: Queryable): Promise<AgentPresence[]> {
-  return q.query<AgentPresence>(`${PRESENCE_SQL} ORDER BY a.name, a.id`);
+  return (await q.query<PresenceRow>(`${PRESENCE_SQL} ORDER BY a.name, a.id`)).map(toPresence);
 }
 
+/** One agent's presence and what they are engaged in, from the same query (so the two never disagree). */
 export async function getAgentPresence(q: Queryable, id: string): Promise<AgentPresence | null> {
-  const rows = await q.query<AgentPresence>(`${PRESENCE_SQL} WHERE a.id = $1`, [id]);
-  return rows[0] ?? null;
+  const rows = await q.query<PresenceRow>(`${PRESENCE_SQL} WHERE a.id = $1`, [id]);
+  return rows[0] ? toPresence(rows[0]) : null;
 }
 
 export async function countAgents(q: Queryable): Promise<number> {

@@ -1,6 +1,7 @@
 // Presence is true: an agent is present while their console (an open /api/events stream on
 // any API instance) is there, offline PRESENCE_OFFLINE_AFTER_S after it is gone, never a
 // transfer target then; a transfer ringing them ends; logout ends the session's streams.
+// Busy and /api/agents/me's engagement come from one query, so they agree at every step.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
@@ -191,5 +192,54 @@ describe('presence', () => {
     secondTab.close();
     await eventually(async () => (await presenceOf('bob')) === 'offline', OFFLINE_WITHIN_MS, 'Bob offline');
     tokens.bob = second;
+  });
+
+  it('one query says what each agent is engaged in: /me and presence agree through a warm transfer with an introduction', async () => {
+    await as('bob')('POST', '/api/agents/me/status', { status: 'available' });
+    const bobConsole = await openConsole(tokens.bob);
+    const engagement = async (who: 'alice' | 'bob') => {
+      const home = (await as(who)('GET', '/api/agents/me')).body;
+      expect(home.agent.status).toBe(await presenceOf(who)); // the same query, the same answer
+      return { ...home.engagement, status: home.agent.status as string, currentCall: home.currentCall };
+    };
+    const callId = await callWithAlice();
+    const room = `call-${callId}`;
+    expect(await engagement('alice')).toMatchObject({ kind: 'on_call', status: 'busy', call: { id: callId, room, channel: 'web' }, currentCall: { id: callId } });
+    expect(await engagement('bob')).toMatchObject({ kind: 'idle', status: 'available', currentCall: null });
+
+    const t = (await transferToBob(callId)).body;
+    expect(t.target).toEqual({ type: 'agent', agentId: stack.agents.bob.id, name: 'Bob', number: null });
+    expect(await engagement('alice')).toMatchObject({ kind: 'on_call', call: { id: callId, state: 'on_hold', transfer: { id: t.id, state: 'ringing' } } });
+    // Ringing is not busy: Bob could still take a call from the queue.
+    expect(await engagement('bob')).toMatchObject({ kind: 'ringing', status: 'available', transfer: { id: t.id } });
+
+    expect((await as('bob')('POST', `/api/transfers/${t.id}/accept`)).status).toBe(200);
+    expect(await engagement('bob')).toMatchObject({
+      kind: 'consulting',
+      status: 'busy',
+      transfer: { id: t.id, state: 'consulting' },
+      call: { id: callId, room, agentId: stack.agents.alice.id },
+      currentCall: null,
+    });
+
+    expect((await as('alice')('POST', `/api/transfers/${t.id}/complete`, { introduce: true })).status).toBe(200);
+    // A during the introduction: the real call, B's now, in its real room (the console invents nothing).
+    expect(await engagement('alice')).toMatchObject({
+      kind: 'introducing',
+      status: 'busy',
+      transfer: { id: t.id, state: 'introducing' },
+      call: { id: callId, room, state: 'active', agentId: stack.agents.bob.id, agentName: 'Bob' },
+      currentCall: null,
+    });
+    expect(await engagement('bob')).toMatchObject({ kind: 'on_call', status: 'busy', call: { id: callId, transfer: { id: t.id } } });
+
+    expect((await as('alice')('POST', `/api/transfers/${t.id}/complete`)).status).toBe(200);
+    expect(await engagement('alice')).toMatchObject({ kind: 'idle', currentCall: null });
+    expect((await engagement('alice')).status).not.toBe('busy');
+    expect(await engagement('bob')).toMatchObject({ kind: 'on_call', call: { id: callId, transfer: null } });
+
+    expect((await as('bob')('POST', `/api/calls/${callId}/hangup`)).status).toBe(200);
+    expect(await engagement('bob')).toMatchObject({ kind: 'idle', status: 'available' });
+    bobConsole.close();
   });
 });

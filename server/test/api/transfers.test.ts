@@ -75,6 +75,11 @@ describe('warm transfer API', () => {
     const bad = await as('alice')('POST', `/api/calls/${call.id}/transfers`, { target: { type: 'agent' } });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/agentId/);
+    // This stack has no Twilio configuration: a phone target says so.
+    const phone = await as('alice')('POST', `/api/calls/${call.id}/transfers`, { target: { type: 'phone', number: '+15551234567' } });
+    expect(phone.status).toBe(400);
+    expect(phone.body).toMatchObject({ code: 'phones_not_configured' });
+    expect(phone.body.message).toMatch(/not configured/);
     const longNotes = await as('alice')('POST', `/api/calls/${call.id}/transfers`, { target: { type: 'agent', agentId: stack.agents.bob.id }, notes: 'n'.repeat(2001) });
     expect(longNotes.status).toBe(400);
     const unknown = await as('alice')('POST', `/api/calls/${call.id}/transfers`, { target: { type: 'agent', agentId: 'nobody' } });

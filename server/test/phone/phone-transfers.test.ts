@@ -188,7 +188,7 @@ describe('warm transfer to a phone', () => {
       expect(r.status, number).toBe(400);
       expect(r.body.code).toBe('invalid_target');
     }
-    expect(stack.twilio.requests.filter((r) => bad.includes(r.form.To ?? '')), 'a REST call for a refused number').toEqual([]);
+    expect(stack.twilio.requests.filter((r) => bad.includes(String(r.form.To ?? ''))), 'a REST call for a refused number').toEqual([]);
     expect(stack.twilio.calls.filter((c) => bad.includes(c.to))).toEqual([]);
     expect(await callOf(alice, call.id)).toMatchObject({ state: 'active', transfer: null });
   });
@@ -218,5 +218,65 @@ describe('warm transfer to a phone', () => {
     await expect(openMediaStream({ ...base, authToken: 'wrong-token', customParameters: { token: 'x' } })).rejects.toMatchObject({ status: 403 });
     const unsigned = await openMediaStream({ ...base, authToken: TWILIO.authToken, customParameters: { token: 'not-a-token' } });
     expect((await unsigned.closed).code).toBe(1008);
+  });
+});
+
+describe('Twilio reports', () => {
+  it('replayed and out-of-order status callbacks change nothing twice', async () => {
+    const { call, alice } = await liveCall();
+    const number = nextNumber();
+    stack.twilio.behave(number, { answer: 'busy', ringMs: 100 });
+    stack.twilio.setOutOfOrderCallbacks(true);
+    try {
+      const res = await alice('POST', `/api/calls/${call.id}/transfers`, { target: { type: 'phone', number } });
+      expect(res.status).toBe(201);
+      const phoneCall = await stack.twilio.waitForCall({ to: number });
+      await phoneCall.waitForStatus('busy', 10_000);
+      await phoneCall.callbacksDelivered();
+      const t = await eventually(async () => {
+        const v = await transferOf(alice, res.body.id);
+        return v.state === 'failed' && v;
+      }, 10_000, 'busy ends the transfer');
+      expect(t.failReason).toBe('busy');
+      const before = await callOf(alice, call.id);
+      // Replay every callback Twilio sent, signed as Twilio signs them.
+      for (const cb of phoneCall.callbacks) {
+        const u = new URL(cb.url);
+        const r = await fetch(`${stack.baseUrl}${u.pathname}${u.search}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(TWILIO.authToken, cb.url, cb.params) },
+          body: new URLSearchParams(cb.params).toString(),
+        });
+        expect(r.status).toBe(204);
+      }
+      const after = await callOf(alice, call.id);
+      expect(after.timeline).toEqual(before.timeline);
+      expect(after).toMatchObject({ state: 'active', agentId: stack.agents.alice.id });
+      expect(after.timeline.filter((e: { type: string }) => e.type === 'transfer_failed')).toHaveLength(1);
+    } finally {
+      stack.twilio.setOutOfOrderCallbacks(false);
+    }
+  });
+
+  it('phone transfers are limited per agent: over the limit answers 429 and dials nothing', async () => {
+    const limited = await startPhoneStack({ env: { PHONE_TRANSFERS_PER_MINUTE: '2' } });
+    try {
+      const alice = client(limited.baseUrl, await limited.login('alice'));
+      const ids: string[] = [];
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const c = (await client(limited.baseUrl)('POST', '/api/calls', { name: `Limit ${i}`, reason: 'x' })).body;
+        ids.push(c.id);
+        expect((await alice('POST', `/api/calls/${c.id}/accept`)).status).toBe(200);
+        const number = `+1555020000${i}`;
+        limited.twilio.behave(number, { answer: 'busy', ringMs: 50 });
+        statuses.push((await alice('POST', `/api/calls/${c.id}/transfers`, { target: { type: 'phone', number } })).status);
+        await alice('POST', `/api/calls/${c.id}/hangup`);
+      }
+      expect(statuses).toEqual([201, 201, 429]);
+      expect(limited.twilio.calls.map((c) => c.to)).not.toContain('+15550200002');
+    } finally {
+      await limited.stop();
+    }
   });
 });

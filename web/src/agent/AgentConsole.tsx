@@ -5,7 +5,7 @@ import { api } from '../shared/api';
 import { unlockAudioOnGesture } from '../shared/audioContext';
 import { callRoom } from '../shared/livekit';
 import { ringTone } from '../shared/ringTone';
-import type { CallView, TransferView } from '../shared/types';
+import type { CallView } from '../shared/types';
 import { isOpenTransfer } from '../shared/types';
 import { CallCard } from './CallCard';
 import { ConsoleHeader } from './ConsoleHeader';
@@ -16,7 +16,7 @@ import { NoticeBanners } from './NoticeBanners';
 import { PresencePanel } from './PresencePanel';
 import { QueuePanel } from './QueuePanel';
 import { RecentCallsPanel } from './RecentCallsPanel';
-import { engagementOf } from './engagement';
+import { engagedCall } from './engagement';
 import { useActions } from './useActions';
 import { useAgentData } from './useAgentData';
 import { useAgentRoom } from './useAgentRoom';
@@ -25,38 +25,12 @@ import { useTransferOutcomes } from './useTransferOutcomes';
 
 const DEFAULT_RING_S = 30;
 
-/** A's view of the call during the introduction, when B already owns it. */
-function introducingCall(t: TransferView, cached: CallView | null): CallView {
-  const base: CallView = cached ?? {
-    id: t.callId,
-    room: '',
-    state: 'active',
-    callerName: t.call.callerName,
-    reason: t.call.reason,
-    agentId: null,
-    agentName: null,
-    createdAt: t.call.answeredAt ?? t.requestedAt,
-    answeredAt: t.call.answeredAt,
-    endedAt: null,
-    endReason: null,
-    notes: '',
-    queuePosition: null,
-    holdCount: 0,
-    callerReconnecting: false,
-    agentReconnecting: false,
-    timeline: [],
-    transfer: null,
-  };
-  return { ...base, state: 'active', agentId: t.target.agentId, agentName: t.target.name, transfer: t };
-}
-
 export function AgentConsole() {
   const data = useAgentData();
   const notices = useNotices();
   const actions = useActions(notices, () => void data.refreshMe());
   const room = useAgentRoom(data.me, data.meSentAt, data.refreshMe);
   const declinedByMe = useRef(new Set<string>());
-  const lastCall = useRef<CallView | null>(null);
   const [ringS, setRingS] = useState(DEFAULT_RING_S);
   useTransferOutcomes(data.me, notices, declinedByMe);
 
@@ -69,8 +43,7 @@ export function AgentConsole() {
   }, []);
 
   const me = data.me;
-  if (me?.currentCall) lastCall.current = me.currentCall;
-  const engagement = engagementOf(me);
+  const engaged = engagedCall(me);
   const ringing = useMemo(() => (me?.incomingTransfers ?? []).filter((t) => t.state === 'ringing'), [me]);
   const acceptingTransfer = ringing.some((t) => actions.isPending(`accept-${t.id}`));
 
@@ -107,21 +80,20 @@ export function AgentConsole() {
 
   const myId = me.agent.id;
   const acceptingCallId = data.queue.find((c) => actions.isPending(`accept-call-${c.id}`))?.id ?? null;
-  const acceptBlocked = engagement ? 'Finish your current call first' : null;
+  const acceptBlocked = engaged ? 'Finish your current call first' : null;
 
   const acceptCall = (c: CallView) =>
     void actions
       .run(`accept-call-${c.id}`, () => room.join(c.id, () => api.acceptCall(c.id)), `Could not take ${c.callerName}'s call`)
       .then(() => data.refreshQueue());
 
-  const call = me.currentCall && me.currentCall.state !== 'ended' ? me.currentCall : null;
+  // What the server says the agent is in: their call (on_call; A introducing B sees the real call,
+  // now B's), or B's consultation card; nothing is pieced together here.
+  const engagement = me.engagement;
+  const ownCall = engagement.kind === 'on_call' ? engagement.call : null;
+  const shownCall = engagement.kind === 'on_call' || engagement.kind === 'introducing' ? engagement.call : null;
+  const consult = engagement.kind === 'consulting' ? engagement.transfer : null;
   const outgoing = me.outgoingTransfer && isOpenTransfer(me.outgoingTransfer) ? me.outgoingTransfer : null;
-  const shownCall =
-    call ??
-    (engagement?.kind === 'introducing'
-      ? introducingCall(engagement.transfer, lastCall.current?.id === engagement.callId ? lastCall.current : null)
-      : null);
-  const consult = !shownCall && engagement?.kind === 'consult' ? engagement.transfer : null;
 
   return (
     <div className="console">
@@ -144,13 +116,13 @@ export function AgentConsole() {
         <aside className="sidebar">
           <QueuePanel
             queue={data.queue}
-            canAccept={!engagement}
+            canAccept={!engaged}
             blockedReason={acceptBlocked}
             acceptingId={acceptingCallId}
             onAccept={acceptCall}
           />
           <PresencePanel agents={data.agents} myId={myId} />
-          <RecentCallsPanel refreshKey={call?.id ?? null} />
+          <RecentCallsPanel refreshKey={ownCall?.id ?? null} />
         </aside>
         <main className="console-main">
           <NoticeBanners notices={notices} />
@@ -159,7 +131,7 @@ export function AgentConsole() {
               key={t.id}
               transfer={t}
               actions={actions}
-              canAccept={!engagement}
+              canAccept={!engaged}
               onAccept={(tr) =>
                 void actions.run(`accept-${tr.id}`, () => room.join(tr.callId, () => api.acceptTransfer(tr.id)), 'Could not accept the transfer')
               }

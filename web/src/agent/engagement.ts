@@ -1,20 +1,12 @@
-// Which call (if any) this agent should be connected to, derived from /api/agents/me.
-import type { Me, TransferView } from '../shared/types';
+// What this agent is engaged in is the server's word: GET /api/agents/me `engagement`, decided
+// by the same query as their presence (server/src/store/agents-repo.ts). The console only reads it.
+import type { CallView, Me } from '../shared/types';
 
-export type Engagement =
-  /** The agent owns the call (answered it, or took it over by transfer). */
-  | { kind: 'call'; callId: string }
-  /** Agent B consulting (or being introduced) before owning the call. */
-  | { kind: 'consult'; callId: string; transfer: TransferView }
-  /** Agent A during the three-way introduction (B already owns the call). */
-  | { kind: 'introducing'; callId: string; transfer: TransferView };
-
-export function engagementOf(me: Me | null): Engagement | null {
-  if (!me) return null;
-  if (me.currentCall && me.currentCall.state !== 'ended') return { kind: 'call', callId: me.currentCall.id };
-  const out = me.outgoingTransfer;
-  if (out && out.state === 'introducing') return { kind: 'introducing', callId: out.callId, transfer: out };
-  const inc = me.incomingTransfers.find((t) => t.state === 'consulting' || t.state === 'introducing');
-  if (inc) return { kind: 'consult', callId: inc.callId, transfer: inc };
-  return null;
+/**
+ * The call whose room this agent belongs in: on a call, consulting (B) or introducing (A).
+ * Null when idle or only being rung (a ringing transfer does not stop them taking a call).
+ */
+export function engagedCall(me: Me | null): CallView | null {
+  const e = me?.engagement;
+  return e && 'call' in e ? e.call : null;
 }

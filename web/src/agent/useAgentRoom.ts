@@ -11,7 +11,7 @@ import { useCallback, useEffect, useRef } from 'react';
 import { ApiError, api } from '../shared/api';
 import { callRoom, useCallRoom } from '../shared/livekit';
 import type { Me, RoomGrant } from '../shared/types';
-import { engagementOf } from './engagement';
+import { engagedCall } from './engagement';
 
 interface Session {
   callId: string;
@@ -56,8 +56,7 @@ export function useAgentRoom(me: Me | null, meSentAt: number, refreshMe: () => P
     }
   }, []);
 
-  const engagement = engagementOf(me);
-  const engagedCallId = engagement?.callId ?? null;
+  const engagedCallId = engagedCall(me)?.id ?? null;
   const engagedRef = useRef(engagedCallId);
   engagedRef.current = engagedCallId;
 

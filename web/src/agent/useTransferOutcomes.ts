@@ -41,7 +41,8 @@ export function useTransferOutcomes(me: Me | null, notices: Notices, ownActions:
     };
 
     // Outgoing (A).
-    const out = me.outgoingTransfer ?? (me.currentCall?.transfer?.fromAgent.id === me.agent.id ? me.currentCall.transfer : null);
+    const own = me.engagement.kind === 'on_call' ? me.engagement.call.transfer : null;
+    const out = me.outgoingTransfer ?? (own?.fromAgent.id === me.agent.id ? own : null);
     const prevOut = openOutgoing.current;
     if (out && isOpenTransfer(out)) {
       openOutgoing.current = out;

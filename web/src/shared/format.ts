@@ -160,10 +160,10 @@ export function humanize(s: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** Compact one-line rendering of a timeline entry's detail, skipping ids. */
-export function timelineDetail(detail: Record<string, unknown>): string {
+/** Compact one-line rendering of a timeline entry's detail (a free-form object), skipping ids. */
+export function timelineDetail(detail: object): string {
   const parts: string[] = [];
-  for (const [k, v] of Object.entries(detail ?? {})) {
+  for (const [k, v] of Object.entries(detail ?? {}) as [string, unknown][]) {
     if (v === null || v === undefined || v === '') continue;
     if (/(^id$|Id$|_id$|token|key|Length$)/i.test(k)) continue;
     let text: string;

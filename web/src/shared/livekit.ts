@@ -2,7 +2,7 @@
 //
 // - every subscribed remote audio track is attached to an <audio> element;
 // - the microphone is published on connect and re-published whenever the server gives
-//   `canPublish` back (revoking it unpublishes the track; see DESIGN.md), respecting mute;
+//   `canPublish` back (revoking it unpublishes the track; docs/ARCHITECTURE.md "Hold"), respecting mute;
 // - window.__warmline.room always points at the current Room (or null) for diagnostics.
 import {
   ConnectionState,

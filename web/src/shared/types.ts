@@ -1,108 +1,45 @@
-// Wire types of the Warmline API (JSON; timestamps are ISO strings). Every state, reason and
-// event name comes from @warmline/contract, the list the server sends from (contract/src/).
-import {
-  isOpenTransferState,
-  type CallState,
-  type EndReason,
-  type PresenceStatus,
-  type TimelineEvent,
-  type TransferFailReason,
-  type TransferState,
-  type TransferTargetType,
-} from '@warmline/contract';
+// Wire types of the Warmline API (JSON; timestamps are ISO strings). They are not written here:
+// each is the `Static` type of the TypeBox schema the server validates and documents with
+// (server/src/http/schemas.ts), imported with `import type`, which the bundler erases, so the
+// browser gets no schema code and no field is typed twice. Names (states, reasons, events)
+// come from @warmline/contract, the lists the server sends from.
+import { isOpenTransferState, type TransferState } from '@warmline/contract';
+import type { AgentHome, JoinInfo } from '../../../server/src/http/schemas';
 
-export type { CallState, EndReason, PresenceStatus, TimelineEvent, TransferFailReason, TransferState };
+export type {
+  CallState,
+  EndReason,
+  EngagementKind,
+  PresenceStatus,
+  TimelineEvent,
+  TransferFailReason,
+  TransferState,
+} from '@warmline/contract';
+export type {
+  CallerCallView,
+  CallView,
+  Engagement,
+  Presence,
+  TimelineEntry,
+  TransferView,
+} from '../../../server/src/http/schemas';
+
+/** GET /api/agents/me. */
+export type Me = AgentHome;
+export type Agent = Me['agent'];
+export type Summary = NonNullable<Me['incomingTransfers'][number]['summary']>;
+export type RoomGrant = JoinInfo;
 
 export const isOpenTransfer = (t: { state: TransferState } | null | undefined): boolean => !!t && isOpenTransferState(t.state);
 
-export interface TimelineEntry {
-  at: string;
-  type: TimelineEvent;
-  detail: Record<string, unknown>;
-}
-
-export interface Summary {
-  text: string;
-  provider: string;
-}
-
-export interface TransferView {
-  id: string;
-  callId: string;
-  state: TransferState;
-  fromAgent: { id: string; name: string };
-  target: { type: TransferTargetType; agentId: string; name: string };
-  notes: string;
-  summary: Summary | null;
-  requestedAt: string;
-  acceptedAt: string | null;
-  completedAt: string | null;
-  endedAt: string | null;
-  failReason: TransferFailReason | null;
-  ringDeadline: string;
-  call: { id: string; callerName: string; reason: string; answeredAt: string | null };
-}
-
-export interface CallView {
-  id: string;
-  room: string;
-  state: CallState;
-  callerName: string;
-  reason: string;
-  agentId: string | null;
-  agentName: string | null;
-  createdAt: string;
-  answeredAt: string | null;
-  endedAt: string | null;
-  endReason: EndReason | null;
-  notes: string;
-  queuePosition: number | null;
-  holdCount: number;
-  /** Dropped and inside the reconnect grace period. */
-  callerReconnecting: boolean;
-  agentReconnecting: boolean;
-  timeline: TimelineEntry[];
-  transfer: TransferView | null;
-}
-
-export interface RoomGrant {
-  token: string;
-  livekitUrl: string;
-  room: string;
-}
-
+// POST /api/calls and GET /api/config declare their bodies inline in their routes (or not at
+// all); they are the two shapes still written out here.
 export interface CreatedCall extends RoomGrant {
   id: string;
   callerKey: string;
-}
-
-export interface Agent {
-  id: string;
-  name: string;
-  email: string;
-  status: PresenceStatus;
-}
-
-export interface Me {
-  agent: Agent;
-  currentCall: CallView | null;
-  incomingTransfers: TransferView[];
-  outgoingTransfer: TransferView | null;
-}
-
-export interface Presence {
-  id: string;
-  name: string;
-  status: PresenceStatus;
 }
 
 export interface PublicConfig {
   devMode: boolean;
   transferRingTimeoutS: number;
 }
-
-/** What the caller's own page receives (X-Caller-Key): progress only, no notes, summary or timeline. */
-export type CallerCallView = Pick<
-  CallView,
-  'id' | 'room' | 'state' | 'callerName' | 'agentName' | 'createdAt' | 'answeredAt' | 'endedAt' | 'endReason' | 'agentReconnecting' | 'queuePosition'
->;
