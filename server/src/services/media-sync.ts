@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { entitlement, roomFixes, type Member, type RoomRecord } from '../domain/room-policy.js';
-import { AppError } from '../errors.js';
+import { AppError, toAppError } from '../errors.js';
 import { callerIdentity, parseIdentity, type MediaControl } from '../livekit/media.js';
 import * as calls from '../store/calls-repo.js';
 import type { Db, Queryable } from '../store/db.js';
@@ -131,7 +131,7 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
       } catch (err) {
         dirty.set(callId, Date.now()); // the background loop reconciles this room until it matches
         job.catch(() => undefined);
-        throw err instanceof AppError ? err : new AppError('media_unavailable', 'LiveKit could not apply the change; the call record is kept.');
+        throw toAppError(err) ?? new AppError('media_unavailable', 'LiveKit could not apply the change; the call record is kept.');
       } finally {
         clearTimeout(timer);
       }

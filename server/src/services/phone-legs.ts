@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { newSecret } from '../auth/secrets.js';
 import { advancesStatus, isTerminalStatus, legMode, legWanted, type LegMode } from '../domain/phone-leg.js';
 import type { PhoneOutcome } from '../domain/transfer.js';
-import { AppError } from '../errors.js';
+import { AppError, toAppError } from '../errors.js';
 import { callerIdentity, phoneIdentity } from '../livekit/media.js';
 import { maskNumber } from '../phone/numbers.js';
 import { PhoneError } from '../phone/twilio.js';
@@ -49,7 +49,7 @@ export async function dialSpecialist(deps: Deps, transfer: TransferRecord, whisp
     deps.log.warn({ err: { message: err.message, status: err.status, code: err.twilioCode }, transferId: transfer.id }, 'phone dial refused');
     await legs.setStatus(deps.db, legId, 'failed', true);
     await phoneLegEnded(deps, { transferId: transfer.id, outcome: 'failed' });
-    throw new AppError('phone_unavailable', `The phone network did not place the call (${err.status ?? 'unreachable'}); the caller is back with you.`);
+    throw toAppError(err)!; // 502 phone_unavailable: the transfer is over and the caller is back with A
   }
   // Ended meanwhile (A cancelled while we dialled): the follow-up hangs the new call up.
   await followPhoneLegs(deps, transfer.callId);
