@@ -280,3 +280,34 @@ describe('Twilio reports', () => {
     }
   });
 });
+
+describe('Twilio unreachable', () => {
+  it('a dial Twilio cannot take answers 502 phone_unavailable, ends the transfer (dial_failed) and leaves the caller with A, off hold', async () => {
+    const { startStack } = await import('../../../testkit/stack.js');
+    const dead = await startStack({
+      env: {
+        TWILIO_ACCOUNT_SID: TWILIO.accountSid,
+        TWILIO_AUTH_TOKEN: TWILIO.authToken,
+        TWILIO_PHONE_NUMBER: TWILIO.number,
+        TWILIO_API_BASE_URL: 'http://127.0.0.1:9', // nothing listens: connection refused
+        PUBLIC_URL: TWILIO.publicUrl,
+      },
+    });
+    try {
+      const alice = client(dead.baseUrl, await dead.login('alice'));
+      const call = (await client(dead.baseUrl)('POST', '/api/calls', { name: 'Unreachable', reason: 'x' })).body;
+      expect((await alice('POST', `/api/calls/${call.id}/accept`)).status).toBe(200);
+      const res = await alice('POST', `/api/calls/${call.id}/transfers`, { target: { type: 'phone', number: '+15550103333' } });
+      expect(res.status).toBe(502);
+      expect(res.body.code).toBe('phone_unavailable');
+      expect(res.body.message).not.toContain('3333'); // no number in the message
+      const v = (await alice('GET', `/api/calls/${call.id}`)).body;
+      expect(v).toMatchObject({ state: 'active', agentId: dead.agents.alice.id, transfer: null });
+      const failed = v.timeline.find((e: { type: string }) => e.type === 'transfer_failed');
+      expect(failed.detail.reason).toBe('dial_failed');
+      await alice('POST', `/api/calls/${call.id}/hangup`);
+    } finally {
+      await dead.stop();
+    }
+  });
+});
