@@ -28,6 +28,7 @@ const BENCHMARKS: Record<string, Runner> = {
   handoff: async (o) => (await import('./handoff.js')).benchHandoff(o),
   api: async (o) => (await import('./api.js')).benchApi(o),
   phone: async (o) => (await import('./phone-bridge.js')).benchPhone(o),
+  summary: async (o) => (await import('./summary-quality.js')).benchSummary(o),
 };
 
 const argv = process.argv.slice(2).filter((a) => a !== '--');

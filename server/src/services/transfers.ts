@@ -13,7 +13,8 @@ import * as transfers from '../store/transfers-repo.js';
 import type { TransferTarget } from '../store/transfers-repo.js';
 import { checkDialable, maskNumber } from '../phone/numbers.js';
 import { dialSpecialist } from './phone-legs.js';
-import type { SummaryInput } from '../summary/types.js';
+import { spokenSummary } from '../summary/index.js';
+import type { Summary, SummaryInput } from '../summary/types.js';
 import { applyCallEvent, applyTransferEvent } from './apply-events.js';
 import { grantFor, lockCall } from './calls.js';
 import type { Deps } from './deps.js';
@@ -100,7 +101,7 @@ export async function startTransfer(deps: Deps, agent: Agent, callId: string, in
   if (target.type === 'phone') {
     const t = await transfers.getTransfer(deps.db, id);
     // Still ringing (not cancelled or hung up meanwhile): ring the phone now, whispering the summary.
-    if (t?.state === 'ringing') await dialSpecialist(deps, t, whisperFor(agent.name, call, summary.text));
+    if (t?.state === 'ringing') await dialSpecialist(deps, t, whisperFor(agent.name, call, summary));
   }
   if (mediaError) throw mediaError;
   return id;
@@ -114,10 +115,12 @@ function checkPhoneTarget(deps: Deps, number: string) {
   if (!check.ok) throw new AppError('invalid_target', check.message);
 }
 
-/** What the specialist hears before A: who is handing over whom, why, and the summary. */
-function whisperFor(fromName: string, call: { callerName: string; reason: string }, summary: string): string {
-  const reason = call.reason.trim() ? ` about: ${call.reason.trim()}` : '';
-  return `Warm transfer from ${fromName}. The customer is ${call.callerName}${reason}. ${summary.replace(/\s*\n\s*/g, '. ')} Connecting you now.`;
+/**
+ * What the specialist hears before A: who hands over whom and why (the customer's own words),
+ * then the summary made for speech (identifiers spelled out, bounded to ~25 s).
+ */
+function whisperFor(fromName: string, call: { callerName: string }, summary: Summary): string {
+  return `Warm transfer from ${fromName}. The customer is ${call.callerName}. ${spokenSummary(summary)} Connecting you now.`;
 }
 
 export async function acceptTransfer(deps: Deps, agent: Agent, transferId: string, tabId?: string) {

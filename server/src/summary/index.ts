@@ -1,12 +1,14 @@
 // Summary service: the LLM when configured, the local summary otherwise, and the local
 // summary whenever the LLM is slow or fails, so a transfer is never blocked by it.
 import { LocalSummaryProvider } from './local.js';
+import { loadNlp } from './nlp.js';
 import { LlmError, OpenAICompatibleProvider } from './openai.js';
 import type { Summary, SummaryInput, SummaryLogger, SummaryProvider } from './types.js';
 
-export type { Summary, SummaryInput, SummaryLogger, SummaryProvider } from './types.js';
-export { LocalSummaryProvider, summarizeLocally } from './local.js';
+export type { HandoffFacts, Identifier, Summary, SummaryInput, SummaryLogger, SummaryProvider } from './types.js';
+export { LocalSummaryProvider, summarizeLocally, renderFacts } from './local.js';
 export { OpenAICompatibleProvider, LlmError } from './openai.js';
+export { spokenSummary, estimateSpeechSeconds, parseSummaryText, MAX_SPOKEN_CHARS, MAX_SPOKEN_SECONDS } from './spoken.js';
 
 /** Mirrors Config['summary'] (SUMMARY_PROVIDER, LLM_BASE_URL, LLM_API_KEY, LLM_MODEL, GROQ_API_KEY, LLM_TIMEOUT_MS). */
 export interface SummaryConfig {
@@ -85,8 +87,9 @@ export function describeSummaryConfig(config: SummaryConfig): string {
 }
 
 /**
- * Tries `primary` under a hard deadline; on any error, timeout or abort returns the fallback's
- * summary with provider "local (llm fallback: <reason>)" so the timeline shows what happened.
+ * Tries `primary` under a hard deadline; on any error, timeout, abort or rejected answer returns
+ * the fallback's summary with provider "local (llm fallback: <reason>)" and `fallbackReason`,
+ * so the timeline shows what happened.
  */
 export class FallbackSummaryProvider implements SummaryProvider {
   readonly name: string;
@@ -121,7 +124,7 @@ export class FallbackSummaryProvider implements SummaryProvider {
       // LlmErrors were already logged with status/latency by the provider.
       if (!(err instanceof LlmError)) this.logger?.warn({ provider: this.primary.name, errorClass: (err as Error)?.name ?? 'unknown' }, 'summary provider failed');
       const local = await this.fallback.summarize(input);
-      return { text: local.text, provider: `${local.provider} (llm fallback: ${reason})` };
+      return { ...local, provider: `${local.provider} (llm fallback: ${reason})`, fallbackReason: reason };
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
@@ -131,6 +134,7 @@ export class FallbackSummaryProvider implements SummaryProvider {
 
 /** The provider the transfer flow calls. Never rejects when the LLM misbehaves. */
 export function createSummaryService(config: SummaryConfig, logger?: SummaryLogger): SummaryProvider {
+  loadNlp(); // the language model loads once at start-up (~0.3 s), not during the first transfer
   const local = new LocalSummaryProvider();
   const r = resolveSummaryConfig(config);
   if (r.mode === 'local') return local;

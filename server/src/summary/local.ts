@@ -1,8 +1,9 @@
-// Offline, deterministic handoff summary: a few short labelled lines B can read in
-// seconds. Works without any network, and is the fallback when the LLM is slow or down.
-import { analyze, INTENT_LABEL, type Analysis, type Identifier } from './analyze.js';
-import { oneLine, redact } from './redact.js';
-import type { Summary, SummaryInput, SummaryProvider } from './types.js';
+// Offline, deterministic handoff summary: short labelled lines B can read in seconds, each
+// made of the caller's and A's own words. Works without any network, and is the fallback
+// when the LLM is slow, down, or answers something the input does not support.
+import { buildFacts } from './facts.js';
+import { redact } from './redact.js';
+import type { HandoffFacts, Identifier, Summary, SummaryInput, SummaryProvider } from './types.js';
 
 export { maskEmail, maskPhone, maskLongNumber, redact, redactDetailed } from './redact.js';
 
@@ -15,89 +16,52 @@ export function formatDuration(seconds: number): string {
   return h > 0 ? `${h}:${two(m)}:${two(s % 60)}` : `${two(m)}:${two(s % 60)}`;
 }
 
-const idText = (i: Identifier) => `${i.kind} ${i.value}`;
+export const idText = (i: Identifier) => (i.kind ? `${i.kind} ${i.value}` : i.value);
 
-function firstId(a: Analysis, kinds: string[]): string | null {
-  const id = a.identifiers.find((i) => kinds.includes(i.kind));
-  return id ? idText(id) : null;
-}
+// Labels B scans for; the spoken form and tests parse them back, so they are part of the format.
+export const LABELS = {
+  who: 'Who',
+  wants: 'Wants',
+  escalation: 'Why transferred',
+  asks: 'A asks you to',
+  tried: 'Tried',
+  identifiers: 'Identifiers',
+  amounts: 'Amounts',
+  dates: 'Dates/times',
+  details: 'Details',
+  context: 'Context',
+} as const;
 
-// Next step = intent + what A already did, so B does not repeat A's work.
-function nextStep(a: Analysis, agent: string): string {
-  const verify = a.verified ? '' : 'Verify identity, then ';
-  const order = firstId(a, ['order', 'invoice', 'booking', 'tracking', 'ref']);
-  const account = firstId(a, ['account', 'invoice', 'order']);
-  const did = (t: Parameters<Analysis['actions']['has']>[0]) => a.actions.has(t);
-  let step: string;
-  switch (a.intent) {
-    case 'refund':
-      step = did('refunded')
-        ? `${agent} already issued a refund: give the caller its reference and the expected timeline.`
-        : `${verify}check ${order ?? 'the order'} qualifies and process the refund (or explain why not).`;
-      break;
-    case 'cancel':
-      step = did('retention_offered')
-        ? 'A retention offer was already made: if they still want out, process the cancellation and confirm in writing.'
-        : `${verify}confirm what to cancel${account ? ` on ${account}` : ''}, mention any offer policy allows, then cancel and confirm in writing.`;
-      break;
-    case 'billing':
-      step = did('refunded')
-        ? `A credit/refund was already applied: confirm it shows${account ? ` on ${account}` : ''} and explain the remaining charges.`
-        : `${verify}go through the charges${account ? ` on ${account}` : ''} with the caller and correct any wrong or duplicate charge.`;
-      break;
-    case 'delivery':
-      step = did('tracking_checked')
-        ? `Tracking was already checked: open a carrier trace or arrange a replacement/refund for ${order ?? 'the order'}.`
-        : `Check the carrier tracking for ${order ?? 'the order'} and give the caller a delivery date.`;
-      break;
-    case 'login':
-      step = did('password_reset')
-        ? `A password reset did not fix it: ${verify ? 'verify identity, then ' : ''}check for a lockout or 2FA problem and unlock the account.`
-        : `${verify}send a password reset and stay on the line until the caller is signed in.`;
-      break;
-    case 'technical':
-      step = did('troubleshot')
-        ? 'Basic troubleshooting is done: collect the exact error, device and app version, and escalate if it reproduces.'
-        : 'Run basic troubleshooting (restart, update, clear cache) and note the exact error message.';
-      break;
-    case 'upgrade':
-      step = 'Review the current plan and walk the caller through the upgrade options and pricing.';
-      break;
-    case 'account_update':
-      step = `${verify}update the details and confirm the change in writing.`;
-      break;
-    case 'complaint':
-      step = 'Acknowledge the problem, take ownership, and agree a concrete resolution and follow-up time.';
-      break;
-    default:
-      step = "Confirm in the caller's own words what they need before acting.";
-  }
-  if (did('escalated')) step += ' An escalation is already open: check its status first.';
-  return step.charAt(0).toUpperCase() + step.slice(1);
+const MAX_LIST = 10; // values per line; more than this is noise on a screen
+const MAX_LINE = 560;
+
+/** The text form of a structured summary: one labelled line per non-empty field. */
+export function renderFacts(f: HandoffFacts): string {
+  const holds = `${f.holdCount} hold${f.holdCount === 1 ? '' : 's'}`;
+  const lines = [`${LABELS.who}: ${f.caller}, on the call ${formatDuration(f.callDurationS)}, ${holds} so far, handed over by ${f.fromAgent}.`];
+  const [callerWords, ...noted] = f.wants;
+  // The caller's words stay in quotes so B can tell them from A's notes.
+  const wants = callerWords === undefined ? ['not stated'] : [`"${callerWords}"`, ...noted];
+  lines.push(`${LABELS.wants}: ${wants.join(' / ')}`);
+  if (f.escalation.length > 0) lines.push(`${LABELS.escalation}: ${f.escalation.join(' / ')}`);
+  if (f.asks.length > 0) lines.push(`${LABELS.asks}: ${f.asks.map((a) => `"${a}"`).join(' / ')}`);
+  lines.push(`${LABELS.tried}: ${f.tried.length > 0 ? f.tried.join(' / ') : `nothing noted by ${f.fromAgent}`}`);
+  if (f.identifiers.length > 0) lines.push(`${LABELS.identifiers}: ${f.identifiers.slice(0, MAX_LIST).map(idText).join('; ')}`);
+  if (f.amounts.length > 0) lines.push(`${LABELS.amounts}: ${f.amounts.slice(0, MAX_LIST).join('; ')}`);
+  if (f.dates.length > 0) lines.push(`${LABELS.dates}: ${f.dates.slice(0, MAX_LIST).join('; ')}`);
+  if (f.details.length > 0) lines.push(`${LABELS.details}: ${f.details.join(' / ')}`);
+  if (f.context.length > 0) lines.push(`${LABELS.context}: ${f.context.join('; ')}.`);
+  // A screen line stays readable even when the notes are a wall of text.
+  const bounded = lines.map((l) => (l.length > MAX_LINE ? `${l.slice(0, MAX_LINE - 1).trimEnd()}…` : l));
+  // Final guard: each piece was masked already, but nothing personal may slip through a join.
+  // Identifiers are exempt: each was judged in its own context ("account 88812345" is no phone)
+  // and is a span of the masked input, which a raw phone or card number can never be.
+  return bounded.map((l) => (l.startsWith(`${LABELS.identifiers}:`) ? l : redact(l))).join('\n');
 }
 
 export function summarizeLocally(input: SummaryInput): Summary {
-  const a = analyze(input);
-  const caller = oneLine(redact(input.callerName ?? ''), 80) || 'Unknown caller';
-  const agent = oneLine(redact(input.fromAgentName ?? ''), 80) || 'the previous agent';
-  const holds = Number.isFinite(input.holdCount) && input.holdCount > 0 ? Math.floor(input.holdCount) : 0;
-
-  const wantsLabel = INTENT_LABEL[a.intent] + (a.secondary ? `; also ${INTENT_LABEL[a.secondary]}` : '');
-  const words = oneLine(a.callerWords, 140);
-  const tried = a.tried.map((s) => oneLine(s, 140)).join(' / ');
-  const context = [...a.flags];
-  if (a.verified) context.push(`identity verified by ${agent}`);
-
-  const lines = [
-    `Who: ${caller}, on the call ${formatDuration(input.callDurationS)}, ${holds} hold${holds === 1 ? '' : 's'} so far, handed over by ${agent}.`,
-    `Wants: ${wantsLabel}${words ? ` — "${words}"` : ''}`,
-    `Identifiers: ${a.identifiers.length > 0 ? a.identifiers.map(idText).join('; ') : 'none given'}`,
-    `Tried: ${tried || `nothing noted by ${agent}`}`,
-    `Next step: ${nextStep(a, agent)}`,
-  ];
-  if (context.length > 0) lines.push(`Context: ${context.join('; ')}.`);
-  // Final guard: each piece was redacted already, but nothing personal may slip through a join.
-  return { text: lines.map((l) => redact(l)).join('\n'), provider: 'local' };
+  const structured = buildFacts(input);
+  return { text: renderFacts(structured), provider: 'local', structured };
 }
 
 export class LocalSummaryProvider implements SummaryProvider {

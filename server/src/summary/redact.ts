@@ -19,7 +19,7 @@ const PHONE_CANDIDATE_RE = /\+?\(?\d(?:[ .\-()]{0,2}\d)+/g;
 const DATE_RE = /^(?:\d{4}-\d{2}-\d{2}|\d{1,2}[.-]\d{1,2}[.-](?:\d{2}|\d{4}))(?:[ T]\d{1,2})?$/;
 // A bare digit run right after one of these labels is an identifier, not a phone number.
 export const ID_LABEL_RE =
-  /\b(?:order|ord|account|acct|acc|a\/c|ticket|tkt|case|invoice|inv|ref|reference|booking|confirmation|tracking|subscription|claim|policy|customer|member|serial|sku)s?\s*(?:number|no\.?|num|id|code)?\s*(?:is|was|:|=)?\s*#?\s*$/i;
+  /\b(?:order|ord|account|acct|acc|a\/c|ticket|tkt|case|invoice|inv|ref|reference|booking|confirmation|tracking|subscription|claim|policy|customer|member|serial|sku|shipment|consignment|parcel|waybill|awb|flyer|mandate|merchant|transfer|trace|incident|request|referral|statement|dhl|ups|fedex|usps)s?\s*(?:number|no\.?|num|id|code)?\s*(?:is|was|:|=)?\s*#?\s*$/i;
 
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@');
@@ -60,10 +60,13 @@ function isPhone(match: string, offset: number, whole: string): boolean {
   if (digits < 7) return false;
   if (match.startsWith('+')) return true;
   if (DATE_RE.test(match)) return false;
-  // Glued to a word (ORD-1234567, #1234567): an id unless it is long enough to be a phone.
   const prev = offset > 0 ? whole.charAt(offset - 1) : '';
-  if (/[A-Za-z0-9_\-/#.*]/.test(prev) && digits < 10) return false;
-  if (/^\d+$/.test(match) && ID_LABEL_RE.test(whole.slice(Math.max(0, offset - 40), offset))) {
+  // The digits of a code ("TRX-20240611-0042", "1Z999AA10123456784") are not a phone number.
+  if (/\p{L}/u.test(prev) || (/[-_]/.test(prev) && /[\p{L}\d]/u.test(whole.charAt(offset - 2)))) return false;
+  // Glued to a symbol (#1234567, /1234567): an id unless it is long enough to be a phone.
+  if (/[0-9_\-/#.*]/.test(prev) && digits < 10) return false;
+  // After an id label ("shipment 4018234471", "account 8812-40017"): plain or dashed digits are the id.
+  if (/^\d+(?:-\d+)*$/.test(match) && ID_LABEL_RE.test(whole.slice(Math.max(0, offset - 40), offset))) {
     return false;
   }
   return true;

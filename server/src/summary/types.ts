@@ -11,10 +11,40 @@ export interface SummaryInput {
   transcript?: { speaker: 'caller' | 'agent'; text: string }[]; // may be absent
 }
 
+export interface Identifier {
+  kind: string; // the label written before it ("booking ref", "card ending"), '' when none
+  value: string; // as written; already masked where it is personal data
+}
+
+/**
+ * The structured summary: every field holds spans of the (masked) input, never text made up
+ * by the summarizer, so B can trust each line. Lists are in order of first appearance.
+ */
+export interface HandoffFacts {
+  caller: string;
+  fromAgent: string;
+  callDurationS: number;
+  holdCount: number;
+  /** The caller's own words first (reason or first spoken line), then A's notes on what they want. */
+  wants: string[];
+  identifiers: Identifier[];
+  amounts: string[];
+  dates: string[]; // dates, times and durations
+  tried: string[]; // what A already did, with its result
+  escalation: string[]; // why A hands the call over
+  asks: string[]; // what A's notes ask B to do, quoted; empty when the notes ask nothing
+  details: string[]; // other sentences of the notes that carry facts
+  context: string[]; // short remarks: identity verified, frustrated, repeat contact, urgent
+}
+
 /** provider e.g. 'local', 'llm:groq/llama-3.3-70b-versatile', or 'local (llm fallback: timeout)' */
 export interface Summary {
   text: string;
   provider: 'local' | 'llm' | string;
+  /** The same summary as fields (for the spoken form or a richer display). Optional addition. */
+  structured?: HandoffFacts;
+  /** Why the LLM answer was not used ('timeout', 'ungrounded amount', ...), when it was not. */
+  fallbackReason?: string;
 }
 
 export interface SummaryProvider {

@@ -75,7 +75,8 @@ describe('warm transfer to a phone', () => {
     expect(t.state).toBe('consulting');
     // The whisper names the customer and the reason before A comes on.
     expect(phoneCall.said.join(' ')).toMatch(/Dana Phone/);
-    expect(phoneCall.said.join(' ')).toMatch(/order 7781/);
+    expect(phoneCall.said.join(' ')).toMatch(/Refund for order/); // the reason, and the summary made for speech
+    expect(phoneCall.said.join(' ')).toMatch(/7 7 8 1/); // identifiers spelled out
     const media = await phoneCall.waitForMedia(10_000);
     expect(await a.waitFor(PHONE, performance.now(), 10_000), 'A hears the phone').not.toBeNull();
     await eventually(async () => phoneHeard(media.played, A, performance.now() - 1000, performance.now(), TONES).withTone > 10, 10_000, 'phone hears A');

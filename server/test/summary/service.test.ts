@@ -8,7 +8,7 @@ import {
 } from '../../src/summary/index.js';
 import { summarizeLocally } from '../../src/summary/local.js';
 import type { SummaryProvider } from '../../src/summary/types.js';
-import { startLlmStandin, type LlmStandin } from '../support/llm-standin.js';
+import { emptyAnswer, startLlmStandin, type LlmStandin } from '../support/llm-standin.js';
 import { refundCall } from './fixtures.js';
 
 let standin: LlmStandin;
@@ -21,7 +21,7 @@ afterAll(async () => {
 beforeEach(() => {
   standin.requests.length = 0;
   standin.setMode('ok');
-  standin.setReply('Who: Jane Doe (from the LLM)');
+  standin.setReply(JSON.stringify(emptyAnswer({ wants: ['a refund for the broken order'] })));
 });
 
 const llmConfig = (timeoutMs = 4000) => ({
@@ -35,7 +35,9 @@ const llmConfig = (timeoutMs = 4000) => ({
 describe('summary service', () => {
   it('uses the llm when it answers and says so in provider', async () => {
     const summary = await createSummaryService(llmConfig()).summarize(refundCall);
-    expect(summary).toEqual({ text: 'Who: Jane Doe (from the LLM)', provider: `llm:${new URL(standin.baseUrl).host}/standin-model` });
+    expect(summary.provider).toBe(`llm:${new URL(standin.baseUrl).host}/standin-model`);
+    expect(summary.fallbackReason).toBeUndefined();
+    expect(summary.text).toContain('Wants: "I want a refund for order #12345, it arrived broken. Email me at j***@example.com" / a refund for the broken order');
   });
 
   it('a slow llm falls back to the local summary within the timeout and says so in provider', async () => {
@@ -43,7 +45,7 @@ describe('summary service', () => {
     const started = Date.now();
     const summary = await createSummaryService(llmConfig(300)).summarize(refundCall);
     const elapsed = Date.now() - started;
-    expect(summary).toEqual({ text: summarizeLocally(refundCall).text, provider: 'local (llm fallback: timeout)' });
+    expect(summary).toEqual({ ...summarizeLocally(refundCall), provider: 'local (llm fallback: timeout)', fallbackReason: 'timeout' });
     expect(elapsed).toBeGreaterThanOrEqual(250);
     expect(elapsed).toBeLessThan(1500);
   });
@@ -52,12 +54,16 @@ describe('summary service', () => {
     const warnings: Record<string, unknown>[] = [];
     const service = createSummaryService(llmConfig(), { warn: (obj) => warnings.push(obj) });
     standin.setMode('fail500');
-    expect(await service.summarize(refundCall)).toEqual({ text: summarizeLocally(refundCall).text, provider: 'local (llm fallback: http 500)' });
+    expect(await service.summarize(refundCall)).toEqual({ ...summarizeLocally(refundCall), provider: 'local (llm fallback: http 500)', fallbackReason: 'http 500' });
     standin.setMode('garbage');
     expect((await service.summarize(refundCall)).provider).toBe('local (llm fallback: invalid json)');
     standin.setMode('badshape');
     expect((await service.summarize(refundCall)).provider).toBe('local (llm fallback: unexpected response shape)');
-    expect(warnings.map((w) => w.errorClass)).toEqual(['http 500', 'invalid json', 'unexpected response shape']);
+    // An answer that names an amount the call never mentioned is discarded the same way.
+    standin.setMode('ok');
+    standin.setReply(JSON.stringify(emptyAnswer({ amounts: ['$250.00'] })));
+    expect(await service.summarize(refundCall)).toMatchObject({ text: summarizeLocally(refundCall).text, provider: 'local (llm fallback: ungrounded amount)', fallbackReason: 'ungrounded amount' });
+    expect(warnings.map((w) => w.errorClass)).toEqual(['http 500', 'invalid json', 'unexpected response shape', 'ungrounded amount']);
     expect(JSON.stringify(warnings)).not.toContain(standin.apiKey);
   });
 

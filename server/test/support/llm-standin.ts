@@ -4,7 +4,8 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type StandinMode = 'ok' | 'slow' | 'fail500' | 'garbage' | 'badshape' | 'empty';
+/** 'no-json-schema' answers like a model without structured outputs: 400 on response_format json_schema. */
+export type StandinMode = 'ok' | 'slow' | 'fail500' | 'garbage' | 'badshape' | 'empty' | 'no-json-schema';
 
 export interface RecordedRequest {
   method: string;
@@ -20,6 +21,7 @@ export interface ChatBody {
   messages: { role: 'system' | 'user' | 'assistant'; content: string }[];
   temperature?: number;
   max_tokens?: number;
+  response_format?: { type: 'text' | 'json_object' | 'json_schema'; json_schema?: { name: string; strict?: boolean; schema: unknown } };
 }
 
 export interface LlmStandin {
@@ -68,11 +70,41 @@ function validateBody(body: unknown): string | null {
   if (b.max_tokens !== undefined && (!Number.isInteger(b.max_tokens) || (b.max_tokens as number) < 1)) {
     return "'max_tokens' must be a positive integer.";
   }
+  return validateResponseFormat(b.response_format, b.messages as { content: string }[]);
+}
+
+// As the real API: a known type; json_schema needs a name and a schema object; json_object
+// needs the word "json" somewhere in the messages.
+function validateResponseFormat(rf: unknown, messages: { content: string }[]): string | null {
+  if (rf === undefined) return null;
+  const f = rf as { type?: unknown; json_schema?: { name?: unknown; schema?: unknown } } | null;
+  if (typeof f !== 'object' || f === null || !['text', 'json_object', 'json_schema'].includes(f.type as string)) {
+    return "'response_format.type' must be one of text, json_object, json_schema.";
+  }
+  if (f.type === 'json_schema') {
+    const js = f.json_schema;
+    if (typeof js?.name !== 'string' || typeof js.schema !== 'object' || js.schema === null) return "'response_format.json_schema' needs a name and a schema object.";
+  }
+  if (f.type === 'json_object' && !messages.some((m) => /json/i.test(m.content))) {
+    return "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.";
+  }
   return null;
 }
 
-const DEFAULT_REPLY = (body: ChatBody) =>
-  `Who: caller handed over (stand-in ${body.model})\nWants: see notes\nNext step: take over the call.`;
+/** The text of a <<<NAME … NAME>>> data block of the user message, as the provider fenced it. */
+export function dataBlock(body: ChatBody, name: string): string {
+  const user = body.messages.find((m) => m.role === 'user')?.content ?? '';
+  const m = new RegExp(`<<<${name}\\n([\\s\\S]*?)\\n${name}>>>`).exec(user);
+  return m?.[1] === '(empty)' ? '' : (m?.[1] ?? '');
+}
+
+/** A schema-valid structured answer that claims nothing, plus `overrides`. */
+export function emptyAnswer(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { wants: [], identifiers: [], amounts: [], dates: [], tried: [], escalation: [], asks: [], details: [], context: [], ...overrides };
+}
+
+// By default a well-behaved model: the caller's reason as what they want, nothing else claimed.
+const DEFAULT_REPLY = (body: ChatBody) => JSON.stringify(emptyAnswer({ wants: [dataBlock(body, 'REASON')].filter((w) => w !== '') }));
 
 export async function startLlmStandin(opts: StandinOptions = {}): Promise<LlmStandin> {
   const apiKey = opts.apiKey ?? 'sk-standin-test-key-0123456789';
@@ -120,6 +152,9 @@ export async function startLlmStandin(opts: StandinOptions = {}): Promise<LlmSta
       const chat = body as ChatBody;
 
       const respond = () => {
+        if (mode === 'no-json-schema' && chat.response_format?.type === 'json_schema') {
+          return apiError(res, 400, `This model does not support response format \`json_schema\`.`, 'invalid_request_error', null, 'response_format');
+        }
         if (mode === 'fail500') {
           return apiError(res, 500, 'The server had an error while processing your request.', 'server_error', 'internal_error');
         }
