@@ -55,6 +55,16 @@ export interface DevLivekitOptions {
   startTimeoutMs?: number;
   /** Fixed ports (tests: leave unset, free ones are picked). */
   ports?: Partial<DevLivekitPorts>;
+  /** LiveKit's multi-node mode: nodes sharing one Redis (and db) form one cluster (./dev-livekit-cluster.ts). */
+  redis?: DevLivekitRedis;
+  /** This node's region (LiveKit logs it and stores it with the node in Redis). */
+  region?: string;
+}
+
+export interface DevLivekitRedis {
+  /** host:port */
+  address: string;
+  db?: number;
 }
 
 export interface DevLivekitPorts {
@@ -168,6 +178,8 @@ export interface DevLivekitConfigInput {
   webhookUrl?: string;
   logLevel: string;
   room?: DevLivekitOptions['room'];
+  redis?: DevLivekitRedis;
+  region?: string;
 }
 
 /** Builds the livekit-server YAML (exported for docs/tests). */
@@ -207,6 +219,11 @@ export function buildDevLivekitYaml(c: DevLivekitConfigInput): string {
     if (room.departureTimeout !== undefined) lines.push(`  departure_timeout: ${room.departureTimeout}`);
     if (room.enableRemoteUnmute !== undefined) lines.push(`  enable_remote_unmute: ${room.enableRemoteUnmute}`);
   }
+  if (c.redis) {
+    lines.push(`redis:`, `  address: ${q(c.redis.address)}`);
+    if (c.redis.db !== undefined) lines.push(`  db: ${c.redis.db}`);
+  }
+  if (c.region) lines.push(`region: ${q(c.region)}`);
   if (c.webhookUrl) {
     lines.push(`webhook:`, `  api_key: ${q(c.apiKey)}`, `  urls:`, `    - ${q(c.webhookUrl)}`);
   }
@@ -386,6 +403,8 @@ export async function startDevLivekit(opts: DevLivekitOptions): Promise<DevLivek
       ...(webhookUrl ? { webhookUrl } : {}),
       logLevel: opts.logLevel ?? 'info',
       ...(opts.room ? { room: opts.room } : {}),
+      ...(opts.redis ? { redis: opts.redis } : {}),
+      ...(opts.region ? { region: opts.region } : {}),
     });
     const confDir = mkdtempSync(join(tmpdir(), 'warmline-livekit-'));
     const configFile = join(confDir, 'livekit.yaml');

@@ -69,6 +69,11 @@ export interface StackOptions {
   tapWebhooks?: boolean;
   /** Listen here (a Twilio emulator must know the address before the API starts). */
   port?: number;
+  /**
+   * Use this LiveKit instead of starting one (e.g. one node of a cluster). Its owner starts and
+   * stops it and points its webhooks at `port`'s /livekit/webhook; tapWebhooks does not apply.
+   */
+  livekit?: DevLivekit;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -77,13 +82,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warmline-test-'));
   const apiWebhook = `http://127.0.0.1:${port}/livekit/webhook`;
   const tap = opts.tapWebhooks ? await startWebhookTap(() => apiWebhook) : null;
-  const livekit = await startDevLivekit({ binary, webhookUrl: tap?.url ?? apiWebhook, logDir: dataDir });
+  const livekit = opts.livekit ?? (await startDevLivekit({ binary, webhookUrl: tap?.url ?? apiWebhook, logDir: dataDir }));
   const testDb = opts.database === 'pglite' ? null : await createTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: String(port),
     DATA_DIR: dataDir,
     RATE_LIMIT_PER_MINUTE: '100000',
+    WRAP_UP_TIMEOUT_S: '0', // tests that want after-call work set it (server/test/api/wrap-up.test.ts)
     ...(testDb ? { DATABASE_URL: testDb.url } : {}),
     ...opts.env,
   });
@@ -128,7 +134,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     async stop() {
       await app.close();
       await db.close();
-      await livekit.stop();
+      if (!opts.livekit) await livekit.stop();
       await tap?.close();
       await testDb?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
