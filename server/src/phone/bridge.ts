@@ -11,18 +11,20 @@
 // The leg ends once, whatever comes first — the phone's `stop`, the socket closing, the room
 // disconnecting, close() — and the teardown runs in one `finally`: pacer, room (tracks, streams),
 // socket (1000), then onEnd.
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import { Framer, MULAW_SILENT_FRAME, mulawDecode, mulawEncode } from './audio.js';
 import { HoldMusic } from './hold-music.js';
-import { clearMessage, frameText, mediaMessage, parseMediaMessage, type StartMessage } from './media-stream.js';
+import { clearMessage, frameText, markMessage, mediaMessage, parseMediaMessage, type StartMessage } from './media-stream.js';
 import { Pacer, type PacerStats } from './pacer.js';
-import { RoomLeg, type RoomLegStats } from './room-leg.js';
+import { PlayoutDepth, type PlayoutDepthStats } from './playout-depth.js';
+import { RoomLeg, emptyLegStats, type RoomLegStats } from './room-leg.js';
 
 export type LegMode = 'live' | 'hold_music' | 'silent';
 //  live: the phone's audio is published into the room and the phone hears the room (everyone it is subscribed to, mixed);
 //  hold_music: nothing is published; the phone hears generated hold music;
-//  silent: nothing is published; the phone hears silence (μ-law 0xFF frames, see tick()).
+//  silent: nothing is published; the phone hears silence (μ-law 0xFF frames, see nextPayload()).
 
 export type EndReason = 'stop' | 'socket_closed' | 'room_disconnected' | 'shutdown' | 'error';
 
@@ -55,6 +57,8 @@ export interface PhoneBridgeStats extends RoomLegStats {
   /** Frames not sent because the socket's send buffer was backed up. */
   sendSkipped: number;
   pacer: PacerStats;
+  /** Twilio's buffer as measured by mark echoes, and frames skipped to shrink it. */
+  playout: PlayoutDepthStats;
 }
 
 /** Past this many unsent bytes (~3 s of media messages) the socket is stuck: skip, do not pile up. */
@@ -65,9 +69,14 @@ export class PhoneBridge {
   private leg: RoomLeg | null = null;
   private readonly framer = new Framer();
   private readonly hold = new HoldMusic();
-  private readonly pacer = new Pacer(20, () => this.tick());
+  private readonly depth = new PlayoutDepth();
+  // After a stall, one frame of catch-up at most (maxCatchUp 2): Twilio's buffer is kept about one
+  // frame above empty (playout-depth.ts), so a longer stall ran it dry anyway, and more frames sent
+  // late would only queue there as delay until the depth control drains them.
+  private readonly pacer = new Pacer(20, () => this.tick(), 2);
   private readonly streamSid: string;
   private needClear = false;
+  private probed = false;
   private endReason: EndReason | null = null;
   private signalEnd!: (r: EndReason) => void;
   private readonly ended = new Promise<EndReason>((resolve) => (this.signalEnd = resolve));
@@ -135,11 +144,8 @@ export class PhoneBridge {
   }
 
   stats(): PhoneBridgeStats {
-    const leg: RoomLegStats = this.leg?.stats() ?? {
-      published: false, publishAttempts: 0, publishFailures: 0, framesCaptured: 0, framesDropped: 0,
-      framesUnpublished: 0, captureErrors: 0, revokedSeen: 0, tracks: 0, trackFrames: 0, trackFramesDropped: 0, trackUnderruns: 0,
-    };
-    return { ...leg, mode: this.mode, ...this.c, pacer: this.pacer.stats() };
+    const leg = this.leg?.stats() ?? emptyLegStats();
+    return { ...leg, mode: this.mode, ...this.c, pacer: this.pacer.stats(), playout: this.depth.stats() };
   }
 
   private apply(m: LegMode) {
@@ -206,7 +212,8 @@ export class PhoneBridge {
           this.o.onDtmf?.(msg.dtmf.digit);
           break;
         case 'mark':
-          this.c.marksIn++; // echoes of marks; the bridge sends none today, and clear echoes them anyway
+          this.c.marksIn++;
+          this.depth.echoed(msg.mark.name, performance.now());
           break;
         case 'stop':
           this.end('stop');
@@ -222,29 +229,38 @@ export class PhoneBridge {
   // Silent mode sends μ-law silence rather than nothing: the phone's playout keeps a steady clock
   // (no underrun and re-buffering when audio resumes), and a listener can tell "the leg is alive
   // and silent" from "the leg stalled". Stale room audio is not a risk either way: `clear` went first.
+  private nextPayload(): Uint8Array {
+    if (this.mode === 'hold_music') return mulawEncode(this.hold.next());
+    if (this.mode === 'live') {
+      const mix = this.leg?.pullMix() ?? null;
+      if (mix) return mulawEncode(mix);
+    }
+    return MULAW_SILENT_FRAME;
+  }
+
   private tick() {
     try {
       const s = this.o.socket;
       if (this.endReason || s.readyState !== s.OPEN) return;
       if (this.needClear) {
-        this.needClear = false;
         s.send(clearMessage(this.streamSid));
+        this.depth.cleared();
         this.c.clearsSent++;
       }
-      if (s.bufferedAmount > MAX_BUFFERED_BYTES) {
-        this.c.sendSkipped++;
-        if (this.mode === 'live') this.leg?.pullMix(); // keep the track queues moving in real time
-        return;
-      }
-      let payload: Uint8Array = MULAW_SILENT_FRAME;
-      if (this.mode === 'live') {
-        const mix = this.leg?.pullMix() ?? null;
-        if (mix) payload = mulawEncode(mix);
-      } else if (this.mode === 'hold_music') {
-        payload = mulawEncode(this.hold.next());
-      }
+      // A probe mark whenever Twilio's buffer is known to be empty: first thing, and after a clear.
+      if (this.needClear || !this.probed) s.send(markMessage(this.streamSid, this.depth.probe(performance.now())));
+      this.needClear = false;
+      this.probed = true;
+      // Skipping a tick still consumes its audio: what the phone would have heard is dropped, so
+      // Twilio's backlog (or a stuck socket's) turns into a gap, never into lasting delay.
+      const skip = s.bufferedAmount > MAX_BUFFERED_BYTES;
+      if (skip) this.c.sendSkipped++;
+      const payload = this.nextPayload();
+      if (skip || this.depth.takeSkip()) return;
       s.send(mediaMessage(this.streamSid, payload));
       this.c.mediaOut++;
+      const mark = this.depth.afterSend();
+      if (mark) s.send(markMessage(this.streamSid, mark));
     } catch (err) {
       this.o.log.error({ err }, 'phone leg: tick failed');
     }

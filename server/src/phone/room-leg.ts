@@ -17,7 +17,7 @@ import {
   type RemoteTrackPublication,
 } from '@livekit/rtc-node';
 import { FRAME_MS, Framer, SAMPLE_RATE, mixFrames } from './audio.js';
-import { RoomPublisher, withTimeout, type PublisherStats } from './room-publisher.js';
+import { RoomPublisher, emptyPublisherStats, withTimeout, type PublisherStats } from './room-publisher.js';
 
 const MAX_QUEUE = 3;
 /** Ticks a track's queue may stay above one frame before its oldest frame is dropped (0.5 s). */
@@ -51,6 +51,8 @@ export interface RoomLegStats extends PublisherStats {
   /** Ticks on which a track that had started sending had no frame ready. */
   trackUnderruns: number;
 }
+
+export const emptyLegStats = (): RoomLegStats => ({ ...emptyPublisherStats(), tracks: 0, trackFrames: 0, trackFramesDropped: 0, trackUnderruns: 0 });
 
 export class RoomLeg {
   readonly room = new Room();

@@ -24,8 +24,16 @@ import {
 import { performance } from 'node:perf_hooks';
 import { SAMPLE_RATE } from './audio.js';
 
-/** Native source queue: small, because a queue that fills during a burst never drains below real time. */
-const SOURCE_QUEUE_MS = 40;
+// The native source (webrtc-sys AudioTrackSource) takes 10 ms from its buffer every 10 ms and completes
+// a capture once the buffer is back down to queue size; it starts with 2 × queue of zeros in it. Fed
+// at exactly real time, as a phone is, a buffer never drains below the level it reached: latency that
+// a burst (or the initial zeros) put there stays for the call. So: one frame of queue, the initial
+// zeros cleared at publish, and a backlog (here or native) dropped when captures stay behind.
+const SOURCE_QUEUE_MS = 20;
+/** A capture that takes longer than this had to wait for room in the native buffer. */
+const WAITED_MS = 5;
+/** Behind for this many captures in a row (0.5 s): latency has built up; drop it. */
+const BACKLOG_CAPTURES = 25;
 /** Frames waiting for captureFrame at most; beyond it the oldest is dropped (latency stays bounded). */
 const MAX_PENDING = 3;
 const BACKOFF_MS = [100, 200, 400, 800, 1600];
@@ -52,7 +60,21 @@ export interface PublisherStats {
   captureErrors: number;
   /** Refreshed tokens that revoked canPublish while published. */
   revokedSeen: number;
+  /** Times a backlog (frames waiting here and in the native buffer) was dropped. */
+  backlogsCleared: number;
 }
+
+export const emptyPublisherStats = (): PublisherStats => ({
+  published: false,
+  publishAttempts: 0,
+  publishFailures: 0,
+  framesCaptured: 0,
+  framesDropped: 0,
+  framesUnpublished: 0,
+  captureErrors: 0,
+  revokedSeen: 0,
+  backlogsCleared: 0,
+});
 
 export class RoomPublisher {
   private want = false;
@@ -61,17 +83,10 @@ export class RoomPublisher {
   private wake: (() => void) | null = null;
   private closed = false;
   private pending: Int16Array[] = [];
-  private capturing = false;
-  private readonly s: PublisherStats = {
-    published: false,
-    publishAttempts: 0,
-    publishFailures: 0,
-    framesCaptured: 0,
-    framesDropped: 0,
-    framesUnpublished: 0,
-    captureErrors: 0,
-    revokedSeen: 0,
-  };
+  /** The source a drain loop is feeding; a new source gets its own loop (an old one may hang on a closed source). */
+  private draining: AudioSource | null = null;
+  private behindRun = 0;
+  private readonly s: PublisherStats = emptyPublisherStats();
 
   constructor(
     private readonly room: Room,
@@ -112,7 +127,7 @@ export class RoomPublisher {
       this.pending.shift();
       this.s.framesDropped++;
     }
-    if (!this.capturing) void this.drain();
+    if (this.draining !== this.current.source) void this.drain(this.current.source);
   }
 
   stats(): PublisherStats {
@@ -130,21 +145,31 @@ export class RoomPublisher {
 
   // captureFrame must be awaited one at a time: a second pending capture fails with
   // "InvalidState - failed to capture frame" (notes §5).
-  private async drain() {
-    this.capturing = true;
+  private async drain(source: AudioSource) {
+    this.draining = source;
     try {
-      while (this.pending.length && this.current) {
+      while (this.pending.length && this.current?.source === source) {
         const frame = this.pending.shift()!;
-        const source = this.current.source;
         try {
+          const t0 = performance.now();
           await source.captureFrame(new AudioFrame(owned(frame), SAMPLE_RATE, 1, frame.length));
           this.s.framesCaptured++;
+          // Behind: frames still waiting here, or this one waited for room in the native buffer.
+          const behind = this.pending.length > 0 || performance.now() - t0 > WAITED_MS;
+          this.behindRun = behind ? this.behindRun + 1 : 0;
+          if (this.behindRun >= BACKLOG_CAPTURES) {
+            this.s.framesDropped += this.pending.length;
+            this.pending = [];
+            source.clearQueue();
+            this.behindRun = 0;
+            this.s.backlogsCleared++;
+          }
         } catch {
           this.s.captureErrors++; // source closed by an unpublish meanwhile
         }
       }
     } finally {
-      this.capturing = false;
+      if (this.draining === source) this.draining = null;
     }
   }
 
@@ -202,6 +227,7 @@ export class RoomPublisher {
     try {
       const pub = await withTimeout(publishing, PUBLISH_TIMEOUT_MS, 'publish');
       if (!pub.sid) throw new Error('publication has no sid');
+      source.clearQueue(); // the zeros a new source starts with would be 40 ms of latency for good
       this.current = { source, track, sid: pub.sid };
       this.log.debug({ attempt: this.s.publishAttempts }, 'phone leg: published');
       if (this.closed) await this.unpublish(); // closed while the publish was in flight
@@ -225,7 +251,7 @@ export class RoomPublisher {
     await withTimeout(this.room.localParticipant!.unpublishTrack(cur.sid, true), UNPUBLISH_TIMEOUT_MS, 'unpublish').catch(
       (err: unknown) => this.log.debug({ err: String(err) }, 'phone leg: unpublish (already gone?)'),
     );
-    await cur.track.close(true).catch(() => {});
+    await cur.track.close(false).catch(() => {});
     await cur.source.close().catch(() => {});
   }
 
