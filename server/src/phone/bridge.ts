@@ -20,8 +20,10 @@ import { clearMessage, frameText, markMessage, mediaMessage, parseMediaMessage, 
 import { Pacer, type PacerStats } from './pacer.js';
 import { PlayoutDepth, type PlayoutDepthStats } from './playout-depth.js';
 import { RoomLeg, emptyLegStats, type RoomLegStats } from './room-leg.js';
+import type { LegMode } from '../domain/phone-leg.js';
 
-export type LegMode = 'live' | 'hold_music' | 'silent';
+// The mode is what the record says the leg does (domain/phone-leg.ts decides it):
+export type { LegMode };
 //  live: the phone's audio is published into the room and the phone hears the room (everyone it is subscribed to, mixed);
 //  hold_music: nothing is published; the phone hears generated hold music;
 //  silent: nothing is published; the phone hears silence (μ-law 0xFF frames, see nextPayload()).
