@@ -2,6 +2,7 @@ import { createRoot } from 'react-dom/client';
 import { AgentConsole } from './agent/AgentConsole';
 import { CallerPage } from './caller/CallerPage';
 import './styles.css';
+import './phone.css';
 
 // Two pages in one SPA; the API serves index.html for both paths.
 const path = window.location.pathname.replace(/\/+$/, '');

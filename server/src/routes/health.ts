@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { PublicConfig } from '../http/schemas.js';
 import type { RoutePlugin } from '../http/plugin.js';
 
 const Health = Type.Object({ status: Type.String(), livekit: Type.String(), database: Type.String() });
@@ -18,8 +19,16 @@ export const healthRoutes: RoutePlugin = async (app, { deps }) => {
     return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', livekit, database });
   });
 
-  app.get('/api/config', { schema: { tags: ['ops'], summary: 'Public UI settings' } }, async () => ({
-    devMode: deps.config.env !== 'production',
-    transferRingTimeoutS: deps.config.transferRingTimeoutS,
-  }));
+  app.get('/api/config', { schema: { tags: ['ops'], summary: 'Public UI settings', response: { 200: PublicConfig } } }, async (): Promise<PublicConfig> => {
+    const phone = deps.config.phone;
+    return {
+      devMode: deps.config.env !== 'production',
+      transferRingTimeoutS: deps.config.transferRingTimeoutS,
+      // Only what the console needs to help with a number; the Twilio credentials stay here.
+      phone: phone && {
+        allowedPrefixes: phone.allowedPrefixes,
+        anyNumber: phone.allowedPrefixes.length === 0 && deps.config.env !== 'production',
+      },
+    };
+  });
 };

@@ -3,14 +3,15 @@
 import { Icon } from '../shared/Icon';
 import { CALL_STATE_LABEL, endReasonForAgent, formatDuration, msSince } from '../shared/format';
 import { callRoom, useCallRoom } from '../shared/livekit';
-import type { CallView, Presence, TransferView } from '../shared/types';
+import { MaskedText, PhoneBadge } from '../shared/PhoneText';
+import type { CallView, PhoneConfig, Presence, TransferTarget, TransferView } from '../shared/types';
 import { isOpenTransfer } from '../shared/types';
 import { useNow } from '../shared/useNow';
 import { NotesEditor } from './NotesEditor';
 import { MuteButton } from './MuteButton';
 import { ParticipantsStrip } from './ParticipantsStrip';
 import { Timeline } from './Timeline';
-import { TransferPanel } from './TransferPanel';
+import { TransferPanel, type StartResult } from './TransferPanel';
 import { useHoldStart } from './holdStart';
 import type { Actions } from './useActions';
 import { useNotesAutosave } from './useNotesAutosave';
@@ -23,10 +24,12 @@ interface Props {
   agents: Presence[];
   actions: Actions;
   defaultRingS: number;
+  /** /api/config's phone settings (undefined until loaded). */
+  phone: PhoneConfig | undefined;
   onHold(hold: boolean): void;
   onHangup(): void;
   onRejoin(): void;
-  onStartTransfer(targetId: string, notes: string, flushNotes: () => Promise<void>): Promise<boolean>;
+  onStartTransfer(target: TransferTarget, notes: string, flushNotes: () => Promise<void>): Promise<StartResult>;
   onCompleteTransfer(t: TransferView, introduce: boolean): void;
   onCancelTransfer(t: TransferView): void;
   onLeave(t: TransferView): void;
@@ -59,7 +62,12 @@ export function CallCard(p: Props) {
     <article className={`card call-card call-${badge.cls}`} data-testid="current-call" data-call-id={call.id} data-state={call.state}>
       <header className="call-card-head">
         <div>
-          <h2 className="caller-name">{call.callerName}</h2>
+          <div className="caller-line">
+            <h2 className="caller-name">
+              <MaskedText text={call.callerName} />
+            </h2>
+            {call.channel === 'phone' && <PhoneBadge size="normal" />}
+          </div>
           {call.reason ? <p className="reason">“{call.reason}”</p> : <p className="muted">No reason given</p>}
         </div>
         <div className="call-card-status">
@@ -79,13 +87,13 @@ export function CallCard(p: Props) {
 
       {beingIntroduced && (
         <p className="banner banner-info">
-          <Icon name="users" /> {transfer.fromAgent.name} is introducing you to {call.callerName}. The call is yours now.
+          <Icon name="users" /> {transfer.fromAgent.name} is introducing you to <MaskedText text={call.callerName} />. The call is yours now.
         </p>
       )}
       {call.state === 'ended' && <p className="banner banner-warn">Call ended — {endReasonForAgent(call.endReason)}</p>}
       {live && call.callerReconnecting && (
         <p className="banner banner-info" role="status" data-testid="caller-reconnecting">
-          <span className="spinner spinner-small" aria-hidden /> {call.callerName}'s connection dropped — keeping the call while they reconnect.
+          <span className="spinner spinner-small" aria-hidden /> <MaskedText text={call.callerName} />'s connection dropped — keeping the call while they reconnect.
         </p>
       )}
 
@@ -157,6 +165,7 @@ export function CallCard(p: Props) {
           actions={p.actions}
           canStart={owner && live && !transfer && !busy}
           defaultRingS={p.defaultRingS}
+          phone={p.phone}
           onStart={(target, text) => p.onStartTransfer(target, text, notes.flush)}
           onComplete={(introduce) => myTransfer && p.onCompleteTransfer(myTransfer, introduce)}
           onCancel={() => myTransfer && p.onCancelTransfer(myTransfer)}

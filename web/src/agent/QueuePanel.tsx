@@ -1,5 +1,6 @@
 import { Icon } from '../shared/Icon';
 import { formatDuration, msSince, plural } from '../shared/format';
+import { MaskedText, PhoneBadge } from '../shared/PhoneText';
 import type { CallView } from '../shared/types';
 import { useNow } from '../shared/useNow';
 
@@ -27,7 +28,12 @@ export function QueuePanel({ queue, canAccept, blockedReason, acceptingId, onAcc
           return (
             <li key={c.id} className={`queue-item wait-${urgency}`} data-testid="queue-item" data-call-id={c.id}>
               <div className="queue-main">
-                <strong className="caller">{c.callerName}</strong>
+                <span className="caller-line">
+                  <strong className="caller">
+                    <MaskedText text={c.callerName} />
+                  </strong>
+                  {c.channel === 'phone' && <PhoneBadge />}
+                </span>
                 <span className={`wait wait-${urgency}`} title="Waiting time">
                   <Icon name="clock" size={13} /> {formatDuration(waited)}
                 </span>

@@ -1,12 +1,16 @@
-// Agent A's side of a warm transfer: pick a colleague, then follow ringing → consulting →
-// (introducing) → done, with the summary in view and the right buttons at each step.
+// Agent A's side of a warm transfer: pick a colleague or a phone number, then follow the
+// progress (TransferProgress.tsx) with the summary in view and the right buttons at each step.
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Icon } from '../shared/Icon';
-import { type ReactNode, useEffect, useMemo, useState } from 'react';
-import { PRESENCE_LABEL, formatDuration, msSince } from '../shared/format';
-import type { CallView, Presence, TransferView } from '../shared/types';
-import { useNow } from '../shared/useNow';
-import { SummaryBlock } from './SummaryBlock';
+import { PRESENCE_LABEL } from '../shared/format';
+import { checkPhone, nothingDialable } from '../shared/phone';
+import type { CallView, PhoneConfig, Presence, TransferTarget, TransferView } from '../shared/types';
+import { PhoneNumberField } from './PhoneNumberField';
+import { TransferProgress } from './TransferProgress';
 import type { Actions } from './useActions';
+
+/** ok: the transfer started; error: why not, in the server's words (shown in the form). */
+export type StartResult = { ok: true } | { ok: false; error: string | null };
 
 interface Props {
   call: CallView;
@@ -16,7 +20,9 @@ interface Props {
   actions: Actions;
   canStart: boolean;
   defaultRingS: number;
-  onStart(targetId: string, notes: string): Promise<boolean>;
+  /** undefined until /api/config answered; null: phones are not configured. */
+  phone: PhoneConfig | undefined;
+  onStart(target: TransferTarget, notes: string): Promise<StartResult>;
   onComplete(introduce: boolean): void;
   onCancel(): void;
   onLeave(): void;
@@ -28,13 +34,32 @@ export function TransferPanel(props: Props) {
   return <TransferStart {...props} />;
 }
 
-function TransferStart({ agents, myId, actions, canStart, onStart }: Props) {
+/** Why "Phone" cannot be chosen, or null when it can. */
+function phoneBlocked(phone: PhoneConfig | undefined): string | null {
+  if (phone === undefined) return 'Checking whether phones are set up…';
+  if (phone === null) return 'Phone transfers are not set up on this server (Twilio is not configured).';
+  if (nothingDialable(phone)) return 'No phone numbers are dialable yet: an administrator must set PHONE_ALLOWED_PREFIXES.';
+  return null;
+}
+
+function TransferStart({ agents, myId, actions, canStart, phone, onStart }: Props) {
   const [open, setOpen] = useState(false);
+  const [kind, setKind] = useState<TransferTarget['type']>('agent');
   const [target, setTarget] = useState('');
+  const [number, setNumber] = useState('');
+  const [touched, setTouched] = useState(false);
   const [notes, setNotes] = useState('');
+  const [error, setError] = useState<string | null>(null);
   const colleagues = useMemo(() => agents.filter((a) => a.id !== myId), [agents, myId]);
   const available = colleagues.filter((a) => a.status === 'available');
   const starting = actions.isPending('transfer-start');
+  const blocked = phoneBlocked(phone);
+  const check = phone ? checkPhone(number, phone) : null;
+  const id = useId();
+  const openButton = useRef<HTMLButtonElement>(null);
+  const firstControl = useRef<HTMLInputElement>(null);
+  const numberInput = useRef<HTMLInputElement>(null);
+  const wasOpen = useRef(false);
 
   // Keep a sensible selection: the chosen colleague while available, else the first available.
   useEffect(() => {
@@ -42,49 +67,124 @@ function TransferStart({ agents, myId, actions, canStart, onStart }: Props) {
     const chosen = colleagues.find((a) => a.id === target);
     if (!chosen || chosen.status !== 'available') setTarget(available[0]?.id ?? '');
   }, [open, colleagues, available, target]);
+  // Phones switched off meanwhile: back to a colleague rather than a form that cannot send.
+  useEffect(() => {
+    if (blocked && kind === 'phone') setKind('agent');
+  }, [blocked, kind]);
+  // Focus follows the form: into it when it opens, back to the button when it closes.
+  useEffect(() => {
+    if (open) firstControl.current?.focus();
+    else if (wasOpen.current) openButton.current?.focus();
+    wasOpen.current = open;
+  }, [open]);
 
   if (!open) {
     return (
       <div className="transfer-entry">
-        <button data-testid="transfer-button" className="btn btn-transfer" disabled={!canStart} onClick={() => setOpen(true)}>
+        <button ref={openButton} data-testid="transfer-button" className="btn btn-transfer" disabled={!canStart} onClick={() => setOpen(true)}>
           <Icon name="transfer" /> Transfer…
         </button>
-        {available.length === 0 && <span className="muted small">No colleague is available right now.</span>}
+        {available.length === 0 && <span className="muted small">No colleague is available{blocked ? '' : ' — you can still transfer to a phone'}.</span>}
       </div>
     );
   }
 
+  const sendable = kind === 'agent' ? !!target : !!check?.ok;
   const submit = async () => {
-    if (!target) return;
-    const ok = await onStart(target, notes);
-    if (ok) {
+    if (!sendable) {
+      // Send stays clickable for a bad number so the click can say why, where the number is.
+      setTouched(true);
+      numberInput.current?.focus();
+      return;
+    }
+    if (!canStart) return;
+    setError(null);
+    const chosen: TransferTarget = kind === 'agent' ? { type: 'agent', agentId: target } : { type: 'phone', number: check!.e164 };
+    const result = await onStart(chosen, notes);
+    if (result.ok) {
       setOpen(false);
       setNotes('');
-    }
+      setNumber('');
+      setTouched(false);
+    } else setError(result.error);
+  };
+  const pick = (k: TransferTarget['type']) => {
+    setKind(k);
+    setError(null);
   };
 
   return (
-    <section className="transfer-form">
-      <h3>Warm transfer</h3>
+    <form
+      className="transfer-form"
+      aria-labelledby={`${id}-title`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <h3 id={`${id}-title`}>Warm transfer</h3>
       <p className="muted small">
-        The caller goes on hold with music while you brief your colleague. They cannot hear you, and your colleague cannot
-        hear them, until you complete.
+        The caller goes on hold with music while you brief {kind === 'phone' ? 'the specialist' : 'your colleague'}. They cannot hear you, and{' '}
+        {kind === 'phone' ? 'the specialist' : 'your colleague'} cannot hear them, until you complete.
       </p>
-      <label className="field">
-        <span>Transfer to</span>
-        <select data-testid="transfer-target" value={target} onChange={(e) => setTarget(e.target.value)}>
-          {available.length === 0 && <option value="">No one is available</option>}
-          {colleagues.map((a) => (
-            <option key={a.id} value={a.id} disabled={a.status !== 'available'}>
-              {a.name}
-              {a.status !== 'available' ? ` — ${PRESENCE_LABEL[a.status]}` : ''}
-            </option>
-          ))}
-        </select>
-      </label>
+      <fieldset className="segmented" data-testid="transfer-kind">
+        <legend>Transfer to</legend>
+        <label className={kind === 'agent' ? 'on' : ''}>
+          <input ref={firstControl} type="radio" name={`${id}-kind`} checked={kind === 'agent'} onChange={() => pick('agent')} data-testid="transfer-kind-agent" />
+          <Icon name="users" size={16} /> Colleague
+        </label>
+        <label className={`${kind === 'phone' ? 'on' : ''} ${blocked ? 'off' : ''}`}>
+          <input
+            type="radio"
+            name={`${id}-kind`}
+            checked={kind === 'phone'}
+            disabled={!!blocked}
+            onChange={() => pick('phone')}
+            aria-describedby={blocked ? `${id}-blocked` : undefined}
+            data-testid="transfer-kind-phone"
+          />
+          <Icon name="phone" size={16} /> Phone
+        </label>
+      </fieldset>
+      {blocked && (
+        <p className="muted small" id={`${id}-blocked`} data-testid="transfer-phone-unavailable">
+          {blocked}
+        </p>
+      )}
+      {kind === 'agent' ? (
+        <label className="field">
+          <span>Colleague</span>
+          <select data-testid="transfer-target" value={target} onChange={(e) => setTarget(e.target.value)}>
+            {available.length === 0 && <option value="">No one is available</option>}
+            {colleagues.map((a) => (
+              <option key={a.id} value={a.id} disabled={a.status !== 'available'}>
+                {a.name}
+                {a.status !== 'available' ? ` — ${PRESENCE_LABEL[a.status]}` : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : (
+        phone &&
+        check && (
+          <PhoneNumberField
+            value={number}
+            onChange={(v) => {
+              setNumber(v);
+              setError(null);
+            }}
+            settings={phone}
+            check={check}
+            touched={touched}
+            onBlur={() => setTouched(true)}
+            disabled={starting}
+            inputRef={numberInput}
+          />
+        )
+      )}
       <label className="field">
         <span>
-          Note for your colleague <small className="muted">(optional)</small>
+          Note for {kind === 'phone' ? 'the specialist' : 'your colleague'} <small className="muted">(optional)</small>
         </span>
         <textarea
           data-testid="transfer-notes"
@@ -92,110 +192,38 @@ function TransferStart({ agents, myId, actions, canStart, onStart }: Props) {
           maxLength={1000}
           value={notes}
           onChange={(e) => setNotes(e.target.value)}
-          placeholder="Anything they should know before they pick up"
+          placeholder={kind === 'phone' ? 'Goes into the summary they hear when they answer' : 'Anything they should know before they pick up'}
         />
       </label>
+      {error && (
+        <p className="alert alert-error" role="alert" data-testid="transfer-error">
+          <Icon name="alert" size={16} /> {error}
+        </p>
+      )}
       <div className="row">
-        <button data-testid="transfer-start" className="btn btn-transfer" disabled={!target || starting || !canStart} onClick={() => void submit()}>
+        <button
+          type="submit"
+          data-testid="transfer-start"
+          className="btn btn-transfer"
+          disabled={starting || !canStart || (kind === 'agent' && !target)}
+          aria-disabled={kind === 'phone' && !sendable}
+        >
           {starting ? (
             <>
-              <span className="spinner" aria-hidden /> Starting…
+              <span className="spinner" aria-hidden /> {kind === 'phone' ? 'Dialling…' : 'Starting…'}
+            </>
+          ) : kind === 'phone' ? (
+            <>
+              <Icon name="phone" /> Call &amp; transfer
             </>
           ) : (
             'Start transfer'
           )}
         </button>
-        <button className="btn btn-ghost" onClick={() => setOpen(false)} disabled={starting}>
+        <button type="button" className="btn btn-ghost" onClick={() => setOpen(false)} disabled={starting}>
           Close
         </button>
       </div>
-    </section>
+    </form>
   );
-}
-
-function TransferProgress({ transfer: t, actions, defaultRingS, onComplete, onCancel, onLeave }: Props & { transfer: TransferView }) {
-  const now = useNow(t.state === 'ringing' ? 250 : 1000);
-  const b = t.target.name;
-  const busy = actions.pending.size > 0;
-
-  let body: ReactNode;
-  if (t.state === 'ringing') {
-    const totalMs = Math.max(1000, Date.parse(t.ringDeadline) - Date.parse(t.requestedAt)) || defaultRingS * 1000;
-    const elapsed = Math.min(totalMs, msSince(t.requestedAt, now));
-    const pct = Math.round((elapsed / totalMs) * 100);
-    body = (
-      <>
-        <p className="transfer-headline">
-          <span className="spinner" aria-hidden /> Ringing {b}… <span className="timer">{Math.floor(elapsed / 1000)} s</span>
-          <span className="muted"> / {Math.round(totalMs / 1000)} s</span>
-        </p>
-        <div className="progress" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}>
-          <div className={`progress-bar ${pct > 75 ? 'late' : ''}`} style={{ width: `${pct}%` }} />
-        </div>
-        <p className="muted small">The caller is on hold with music.</p>
-      </>
-    );
-  } else if (t.state === 'consulting') {
-    body = (
-      <>
-        <p className="transfer-headline">
-          <Icon name="chat" /> Consulting with {b} <span className="muted">· caller on hold</span>
-          {t.acceptedAt && <span className="timer small"> {formatDuration(msSince(t.acceptedAt, now))}</span>}
-        </p>
-        <p className="muted small">Brief {b}. When you are ready, hand the caller over — or introduce them first.</p>
-      </>
-    );
-  } else if (t.state === 'introducing') {
-    body = (
-      <>
-        <p className="transfer-headline"><Icon name="users" /> Three-way introduction — the caller, {b} and you can all hear each other</p>
-        <p className="muted small">{b} now owns the call. Leave whenever you are done introducing.</p>
-      </>
-    );
-  } else {
-    body = <p className="transfer-headline">Transfer {t.state.replace(/_/g, ' ')}</p>;
-  }
-
-  return (
-    <section className={`transfer-panel transfer-${t.state}`} data-testid="transfer-panel" data-state={t.state} data-transfer-id={t.id}>
-      <div className="transfer-steps" aria-hidden>
-        <Step label="Ringing" state={t.state === 'ringing' ? 'now' : 'done'} />
-        <Step label="Consulting" state={t.state === 'ringing' ? 'todo' : t.state === 'consulting' ? 'now' : 'done'} />
-        <Step label="Handover" state={t.state === 'introducing' ? 'now' : t.state === 'completed' ? 'done' : 'todo'} />
-      </div>
-      {body}
-      {t.notes && (
-        <p className="small">
-          <span className="muted">Your note:</span> {t.notes}
-        </p>
-      )}
-      {t.state !== 'introducing' && <SummaryBlock summary={t.summary} testId="transfer-summary" />}
-      <div className="row">
-        {t.state === 'consulting' && (
-          <>
-            <button data-testid="transfer-complete" className="btn btn-primary" disabled={busy} onClick={() => onComplete(false)}>
-              {actions.isPending('transfer-complete') ? <span className="spinner" aria-hidden /> : <Icon name="check" />} Complete transfer
-            </button>
-            <button data-testid="transfer-introduce" className="btn btn-secondary" disabled={busy} onClick={() => onComplete(true)}>
-              {actions.isPending('transfer-introduce') ? <span className="spinner" aria-hidden /> : <Icon name="users" />} Introduce &amp; complete
-            </button>
-          </>
-        )}
-        {(t.state === 'ringing' || t.state === 'consulting') && (
-          <button data-testid="transfer-cancel" className="btn btn-ghost-danger" disabled={busy} onClick={onCancel}>
-            {actions.isPending('transfer-cancel') ? <span className="spinner" aria-hidden /> : null} Cancel
-          </button>
-        )}
-        {t.state === 'introducing' && (
-          <button data-testid="leave-call" className="btn btn-danger btn-big" disabled={busy} onClick={onLeave}>
-            {actions.isPending('leave-call') ? <span className="spinner" aria-hidden /> : <Icon name="leave" />} Leave call
-          </button>
-        )}
-      </div>
-    </section>
-  );
-}
-
-function Step({ label, state }: { label: string; state: 'todo' | 'now' | 'done' }) {
-  return <span className={`step step-${state}`}>{state === 'done' ? '✓ ' : ''}{label}</span>;
 }
