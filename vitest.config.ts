@@ -14,7 +14,7 @@ export default defineConfig({
       {
         test: {
           name: 'api',
-          include: ['server/test/api/**/*.test.ts', 'server/test/store/**/*.test.ts', 'server/test/livekit/**/*.test.ts', 'server/test/phone/**/*.test.ts', 'devkit/**/*.test.ts'],
+          include: ['server/test/api/**/*.test.ts', 'server/test/ops/**/*.test.ts', 'server/test/store/**/*.test.ts', 'server/test/livekit/**/*.test.ts', 'server/test/phone/**/*.test.ts', 'devkit/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

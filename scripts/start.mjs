@@ -62,13 +62,14 @@ const api = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/
 const apiExited = new Promise((resolve) => api.once('exit', (code, signal) => resolve({ code, signal })));
 
 let stopping = false;
-/** Stops the API (it closes within 10 s by itself), then LiveKit; never longer than ~25 s. */
+/** Stops the API (it drains within SHUTDOWN_TIMEOUT_MS by itself), then LiveKit; bounded either way. */
 async function stopAll(signal) {
   if (stopping) return;
   stopping = true;
-  setTimeout(() => process.exit(1), 25_000).unref(); // the watchdog still ends livekit-server
+  setTimeout(() => process.exit(1), Number(process.env.SHUTDOWN_TIMEOUT_MS || 10_000) + 15_000).unref(); // the watchdog still ends livekit-server
   if (api.exitCode === null && api.signalCode === null) api.kill(signal);
-  const kill = setTimeout(() => api.kill('SIGKILL'), 12_000);
+  // The API drains within SHUTDOWN_TIMEOUT_MS and then exits by itself; this is the backstop.
+  const kill = setTimeout(() => api.kill('SIGKILL'), Number(process.env.SHUTDOWN_TIMEOUT_MS || 10_000) + 2_000);
   const { code } = await apiExited;
   clearTimeout(kill);
   await devLivekit?.stop().catch((err) => say(`stopping LiveKit: ${err.message}`));

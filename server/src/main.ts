@@ -3,6 +3,8 @@
 // starts a dev livekit-server first (devkit/) and passes its URL and keys. Ctrl-C stops all.
 import { ConfigError, loadConfig } from './config.js';
 import { buildApp } from './app.js';
+import { installShutdown } from './http/shutdown.js';
+import { metricsPlacement } from './metrics/endpoint.js';
 import { createLivekitMedia } from './livekit/media.js';
 import { countAgents } from './store/agents-repo.js';
 import { DEMO_PASSWORD, seedDemoAgents } from './store/agents-admin.js';
@@ -57,19 +59,19 @@ const { app } = await buildApp({
 });
 await app.listen({ host: config.host, port: config.port });
 say(`summaries: ${describeSummaryConfig(config.summary)}`);
-const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
-say(`ready:\n  caller page    ${base}/\n  agent console  ${base}/agent\n  API docs       ${base}/docs\n  health         ${base}/health`);
+const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
+const base = `http://${host}:${config.port}`;
+const bearer = config.ops.metrics.token ? ' (bearer METRICS_TOKEN)' : '';
+const metricsAt = {
+  'main-port': `${base}/metrics${bearer}`,
+  'metrics-port': `http://${host}:${config.ops.metrics.port}/metrics${bearer}`,
+  off: 'off (production: set METRICS_PORT or METRICS_TOKEN)',
+}[metricsPlacement(config)];
+say(
+  `ready:\n  caller page    ${base}/\n  agent console  ${base}/agent\n` +
+    `  API docs       ${config.ops.apiDocs ? `${base}/docs` : 'off (API_DOCS=1 turns them on)'}\n` +
+    `  health         ${base}/health\n  metrics        ${metricsAt}`,
+);
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  say(`${signal}: shutting down`);
-  const force = setTimeout(() => process.exit(1), 10_000);
-  force.unref();
-  await app.close().catch(() => {});
-  await db.close().catch(() => {});
-  process.exit(0);
-}
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// SIGTERM/SIGINT drain and exit within SHUTDOWN_TIMEOUT_MS (http/shutdown.ts).
+installShutdown({ app, db, timeoutMs: config.ops.shutdownTimeoutMs, say });

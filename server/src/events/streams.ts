@@ -4,21 +4,23 @@
 //   present_until forward in ONE statement and learns at the same time which sessions are
 //   gone or expired: their streams close (a logout on another instance is noticed here);
 // - a logout on this instance closes that session's streams at once (closeSession).
+import { sseConnections, sseOpened } from '../metrics/registry.js';
 import type { Deps } from '../services/deps.js';
 import { keepSessionsPresent } from '../store/sessions-repo.js';
 
 export interface OpenStream {
   tokenHash: string;
   agentId: string;
-  /** Ends the HTTP response; the browser sees the stream end. */
-  close(): void;
+  /** Ends the HTTP response, after `last` (raw SSE text) when given; the browser sees the stream end. */
+  close(last?: string): void;
 }
 
 export interface StreamRegistry {
   add(s: OpenStream): void;
   remove(s: OpenStream): void;
   /** Closes every stream of this session on this instance; returns how many. */
-  closeSession(tokenHash: string): number;
+  closeSession(tokenHash: string, last?: string): number;
+  /** Shutdown: every stream ends with a hint to reconnect soon (the load balancer picks another instance). */
   closeAll(): void;
   /** One heartbeat now (the timer calls it; tests may too). */
   heartbeat(): Promise<void>;
@@ -44,7 +46,10 @@ function createStreamRegistry(deps: Pick<Deps, 'db' | 'config' | 'log'>): Stream
   const registry: StreamRegistry = {
     add(s) {
       const set = byToken.get(s.tokenHash) ?? new Set();
+      if (set.has(s)) return;
       set.add(s);
+      sseOpened.inc();
+      sseConnections.inc();
       byToken.set(s.tokenHash, set);
       if (!timer) {
         timer = setInterval(() => void registry.heartbeat(), heartbeatMs(deps.config.presenceOfflineAfterS));
@@ -54,21 +59,23 @@ function createStreamRegistry(deps: Pick<Deps, 'db' | 'config' | 'log'>): Stream
     remove(s) {
       const set = byToken.get(s.tokenHash);
       if (!set?.delete(s)) return;
+      sseConnections.dec();
       if (set.size === 0) byToken.delete(s.tokenHash);
       stopIfIdle();
     },
-    closeSession(tokenHash) {
+    closeSession(tokenHash, last) {
       const set = byToken.get(tokenHash);
       if (!set) return 0;
       const streams = [...set];
       for (const s of streams) {
         registry.remove(s);
-        s.close();
+        s.close(last);
       }
       return streams.length;
     },
     closeAll() {
-      for (const hash of [...byToken.keys()]) registry.closeSession(hash);
+      // `retry` sets EventSource's reconnect delay (the stream opened with 2000 ms).
+      for (const hash of [...byToken.keys()]) registry.closeSession(hash, 'retry: 500\n\n');
     },
     async heartbeat() {
       if (beating) return; // a slow database: skip a tick rather than pile up statements

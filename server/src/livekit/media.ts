@@ -5,6 +5,7 @@
 // `503 media_unavailable`, next to the other adapters' errors).
 import { AccessToken, RoomServiceClient, ServerError, TrackSource, WebhookReceiver } from 'livekit-server-sdk';
 import type { Permission } from '../domain/room-policy.js';
+import { livekitRpc, timed } from '../metrics/registry.js';
 
 export interface RoomParticipant {
   identity: string;
@@ -84,9 +85,10 @@ export function createLivekitMedia(opts: LivekitMediaOptions): MediaControl {
   const rooms = new RoomServiceClient(httpUrl, opts.apiKey, opts.apiSecret, { requestTimeout: (opts.timeoutMs ?? 2000) / 1000 });
   const ttl = opts.tokenTtlS ?? 60;
 
-  async function run<T>(what: string, fn: () => Promise<T>, notFound?: () => T): Promise<T> {
+  // `method` names the RoomService RPC in warmline_livekit_rpc_duration_seconds.
+  async function run<T>(method: string, what: string, fn: () => Promise<T>, notFound?: () => T): Promise<T> {
     try {
-      return await fn();
+      return await timed(livekitRpc, method, fn, (err) => (isNotFound(err) ? 'not_found' : 'error'));
     } catch (err) {
       if (notFound && isNotFound(err)) return notFound();
       translate(err, what);
@@ -97,7 +99,7 @@ export function createLivekitMedia(opts: LivekitMediaOptions): MediaControl {
     clientUrl: opts.url.replace(/^http/, 'ws'),
     async ensureRoom(room) {
       // Created up front so tokens never need the roomCreate grant.
-      await run('create the room', () =>
+      await run('CreateRoom', 'create the room', () =>
         rooms.createRoom({ name: room, emptyTimeout: 10 * 60, departureTimeout: opts.departureTimeoutS ?? 60 }),
       );
     },
@@ -117,6 +119,7 @@ export function createLivekitMedia(opts: LivekitMediaOptions): MediaControl {
     async setPermission(room, identity, permission) {
       // Not in the room (yet, or any more): the join webhook applies the record when they come.
       await run(
+        'UpdateParticipant',
         'update permissions',
         async () => {
           await rooms.updateParticipant(room, identity, {
@@ -127,13 +130,13 @@ export function createLivekitMedia(opts: LivekitMediaOptions): MediaControl {
       );
     },
     async removeParticipant(room, identity) {
-      await run('remove the participant', () => rooms.removeParticipant(room, identity), () => undefined);
+      await run('RemoveParticipant', 'remove the participant', () => rooms.removeParticipant(room, identity), () => undefined);
     },
     async closeRoom(room) {
-      await run('close the room', () => rooms.deleteRoom(room), () => undefined);
+      await run('DeleteRoom', 'close the room', () => rooms.deleteRoom(room), () => undefined);
     },
     async listParticipants(room) {
-      const list = await run('list participants', () => rooms.listParticipants(room), () => []);
+      const list = await run('ListParticipants', 'list participants', () => rooms.listParticipants(room), () => []);
       return list.map((p) => ({
         identity: p.identity,
         sid: p.sid,
@@ -142,10 +145,10 @@ export function createLivekitMedia(opts: LivekitMediaOptions): MediaControl {
       }));
     },
     async listRooms() {
-      return (await run('list rooms', () => rooms.listRooms())).map((r) => ({ name: r.name, participants: r.numParticipants }));
+      return (await run('ListRooms', 'list rooms', () => rooms.listRooms())).map((r) => ({ name: r.name, participants: r.numParticipants }));
     },
     async ping() {
-      await run('answer', () => rooms.listRooms(['warmline-health-probe']));
+      await run('Ping', 'answer', () => rooms.listRooms(['warmline-health-probe']));
     },
   };
 }

@@ -8,6 +8,7 @@ import type RequestClient from 'twilio/lib/base/RequestClient.js';
 
 type RequestOptions<T> = RequestClient.RequestOptions<T>;
 import type { PhoneConfig } from '../config.js';
+import { timed, twilioRpc } from '../metrics/registry.js';
 
 /** Twilio refused or could not be reached; `status` is Twilio's HTTP status when it answered. */
 export class PhoneError extends Error {
@@ -76,7 +77,7 @@ export function createTwilioNetwork(cfg: PhoneConfig, timeoutMs: number): PhoneN
       const twiml = streamTwiml(r, req.streamToken);
       if (twiml.length > MAX_TWIML) throw new PhoneError('the whisper makes the TwiML too long', null, null);
       try {
-        const call = await client.calls.create({
+        const call = await timed(twilioRpc, 'dial', () => client.calls.create({
           to: req.to,
           from: cfg.number,
           twiml,
@@ -88,7 +89,7 @@ export function createTwilioNetwork(cfg: PhoneConfig, timeoutMs: number): PhoneN
           asyncAmd: 'true',
           asyncAmdStatusCallback: httpsUrl(`/twilio/status?leg=${encodeURIComponent(req.legId)}`),
           asyncAmdStatusCallbackMethod: 'POST',
-        });
+        }), rpcOutcome);
         return { sid: call.sid };
       } catch (err) {
         throw translate(err, 'place the call');
@@ -96,7 +97,7 @@ export function createTwilioNetwork(cfg: PhoneConfig, timeoutMs: number): PhoneN
     },
     async hangUp(sid, answered) {
       try {
-        await client.calls(sid).update({ status: answered ? 'completed' : 'canceled' });
+        await timed(twilioRpc, 'hang_up', () => client.calls(sid).update({ status: answered ? 'completed' : 'canceled' }), rpcOutcome);
       } catch (err) {
         const e = translate(err, 'hang up');
         // 404: no such call any more; 21220: not in progress (over already); 400 on cancel: answered meanwhile.
@@ -136,6 +137,13 @@ class BaseUrlClient extends twilio.RequestClient {
   override request<T>(opts: RequestOptions<T>) {
     return super.request<T>({ ...opts, uri: opts.uri.replace(/^https:\/\/api\.twilio\.com/, this.baseUrl) });
   }
+}
+
+/** For warmline_twilio_rpc_duration_seconds: did Twilio answer, and how. */
+function rpcOutcome(err: unknown): string {
+  const status = (err as { status?: unknown })?.status;
+  if (typeof status !== 'number') return 'unreachable';
+  return status >= 500 ? 'server_error' : 'client_error';
 }
 
 function translate(err: unknown, what: string): PhoneError {

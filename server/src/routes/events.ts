@@ -37,7 +37,7 @@ export const eventRoutes: RoutePlugin = agentScope(async (app, { deps }) => {
         streams.remove(stream);
       };
       // close(): the server ends the stream (logout, session gone); the browser sees the end.
-      const stream: OpenStream = { tokenHash, agentId: agentOf(req).agentId, close: () => (done(), reply.raw.end()) };
+      const stream: OpenStream = { tokenHash, agentId: agentOf(req).agentId, close: (last) => (done(), reply.raw.end(last)) };
       streams.add(stream);
       req.raw.on('close', done);
       reply.raw.on('close', done);

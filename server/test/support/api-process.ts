@@ -41,13 +41,17 @@ function killAllOnExit() {
 
 const isAlive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
 
-/** Spawns the API on `port` with exactly `env` (plus PATH/HOME) and resolves once GET /health answers 200. */
-export async function startApiProcess(opts: { port: number; env: Record<string, string>; readyTimeoutMs?: number }): Promise<ApiProcess> {
+/**
+ * Spawns the API on `port` with exactly `env` (plus PATH/HOME) and resolves once GET /health answers 200.
+ * `entry`: a built server (e.g. server/dist/main.js) to run with plain node instead of the sources through tsx.
+ */
+export async function startApiProcess(opts: { port: number; env: Record<string, string>; readyTimeoutMs?: number; entry?: string }): Promise<ApiProcess> {
   const startedAt = Date.now();
   // Nothing inherited that the config reads (a developer's DATABASE_URL, LIVEKIT_*, NODE_OPTIONS).
   const base: Record<string, string> = {};
   for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[k]) base[k] = process.env[k]!;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+  const args = opts.entry ? [opts.entry] : ['--import', 'tsx', 'server/src/main.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...base, ...opts.env, PORT: String(opts.port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
