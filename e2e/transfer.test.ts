@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchRole, type RoleBrowser } from './support/browser.js';
 import { assertNeverHeard, measure, waitUntilHears, waitUntilSilent } from './support/audio-probe.js';
-import { acceptFirstCall, callIdOf, callState, client, placeCall, signInAgent, startStack, type Stack } from './support/app.js';
+import { acceptFirstCall, callIdOf, callState, client, finishWrapUp, placeCall, signInAgent, startStack, type Stack } from './support/app.js';
 
 const CALLER = 440;
 const A = 660;
@@ -17,7 +17,8 @@ let alice: RoleBrowser;
 let bob: RoleBrowser;
 
 beforeAll(async () => {
-  stack = await startStack({ env: { TRANSFER_RING_TIMEOUT_S: String(RING_TIMEOUT_S) } });
+  // With wrap-up on: each agent whose part in a call ends picks a disposition before the next one.
+  stack = await startStack({ env: { TRANSFER_RING_TIMEOUT_S: String(RING_TIMEOUT_S), WRAP_UP_TIMEOUT_S: '300' } });
   [caller, alice, bob] = await Promise.all([launchRole('caller', CALLER), launchRole('agent-a', A), launchRole('agent-b', B)]);
   await signInAgent(alice.page, stack, 'alice');
   await signInAgent(bob.page, stack, 'bob');
@@ -108,6 +109,7 @@ describe('warm transfer to a colleague on the web', () => {
     expect(after[A]).toBe(0);
     expect((await measure(bob.page, 1000))[CALLER]).toBeGreaterThan(0.8);
     await expect.poll(() => connected(alice.page), { timeout: 10_000 }).not.toBe('true');
+    await finishWrapUp(alice.page, 'Transferred'); // A's after-call work while B talks on
 
     const api = client(stack.baseUrl, await stack.login('bob'));
     const view = (await api('GET', `/api/calls/${callId}`)).body;
@@ -115,6 +117,12 @@ describe('warm transfer to a colleague on the web', () => {
     const types = view.timeline.map((e: { type: string }) => e.type);
     expect(types).toEqual(expect.arrayContaining(['transfer_requested', 'summary_ready', 'transfer_accepted', 'transfer_introducing', 'transfer_completed']));
     await endCall(callId);
+    await finishWrapUp(bob.page, 'Resolved');
+    const wrapped = (await api('GET', `/api/calls/${callId}`)).body;
+    expect(wrapped.wrapUps.map((w: { agent: { name: string }; disposition: string }) => [w.agent.name, w.disposition])).toEqual([
+      ['Alice', 'Transferred'],
+      ['Bob', 'Resolved'],
+    ]);
   });
 
   it('complete: one click hands the caller to B; A is disconnected and the caller never hears A again', async () => {
@@ -132,7 +140,9 @@ describe('warm transfer to a colleague on the web', () => {
     expect(after[A]).toBe(0);
     await expect.poll(() => connected(alice.page), { timeout: 10_000 }).not.toBe('true');
     await expect.poll(() => alice.page.getByTestId('current-call').count(), { timeout: 10_000 }).toBe(0);
+    await finishWrapUp(alice.page, 'Transferred');
     await endCall(callId);
+    await finishWrapUp(bob.page, 'Resolved');
   });
 
   it('cancel: the caller is back with A and B is gone', async () => {
@@ -150,6 +160,8 @@ describe('warm transfer to a colleague on the web', () => {
     await expect.poll(() => connected(bob.page), { timeout: 10_000 }).not.toBe('true');
     await expect.poll(() => alice.page.getByTestId('transfer-outcome').first().getAttribute('data-outcome'), { timeout: 10_000 }).toBe('cancelled');
     await endCall(callId);
+    await finishWrapUp(alice.page, 'Escalated');
+    expect(await bob.page.getByTestId('wrap-up-panel').count()).toBe(0); // B only consulted: no wrap-up
   });
 
   it('decline: the caller is back with A, off hold, and A is told why', async () => {
@@ -164,6 +176,7 @@ describe('warm transfer to a colleague on the web', () => {
     await assertNeverHeard(caller.page, B, asked, { what: 'caller during a declined transfer' });
     await expect.poll(() => alice.page.getByTestId('transfer-outcome').first().getAttribute('data-outcome'), { timeout: 10_000 }).toBe('declined');
     await endCall(callId);
+    await finishWrapUp(alice.page, 'No resolution');
   });
 
   it('no answer: after the ring timeout the caller is back with A', async () => {
@@ -180,5 +193,22 @@ describe('warm transfer to a colleague on the web', () => {
     expect(view).toMatchObject({ state: 'active', agentId: stack.agents.alice.id });
     expect(view.timeline.map((e: { type: string }) => e.type)).toContain('transfer_timed_out');
     await endCall(callId);
+    await finishWrapUp(alice.page, 'Follow-up needed');
+
+    // Bob missed it: Away (missed), said so by his one status control. Arrow keys only move in the
+    // menu; Enter chooses. He is Available again.
+    const status = bob.page.getByTestId('agent-status');
+    await expect.poll(() => status.getAttribute('data-status'), { timeout: 10_000 }).toBe('away');
+    expect(await status.textContent()).toMatch(/Missed a transfer/);
+    await status.focus();
+    await bob.page.keyboard.press('ArrowDown');
+    await bob.page.keyboard.press('ArrowDown');
+    await bob.page.keyboard.press('ArrowUp');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await status.getAttribute('data-status')).toBe('away'); // nothing chosen yet
+    await expect.poll(() => bob.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('status-option-available');
+    await bob.page.keyboard.press('Enter');
+    await expect.poll(() => status.getAttribute('data-status'), { timeout: 10_000 }).toBe('available');
+    expect(await status.evaluate((el) => el === document.activeElement)).toBe(true); // focus back on the control
   });
 });

@@ -6,3 +6,4 @@ export * from './errors.js';
 export * from './presence.js';
 export * from './timeline.js';
 export * from './transfers.js';
+export * from './wrapup.js';

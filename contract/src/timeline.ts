@@ -9,6 +9,9 @@ export const TIMELINE_EVENTS = [
   'ended',
   'agent_dropped',
   'handed_over',
+  // wrap-up (services/wrap-ups.ts): done (by the agent or the timeout), a disposition given later
+  'wrapped_up',
+  'disposition_set',
   // the transfer (services/transfers.ts, services/apply-events.ts)
   'transfer_requested',
   'summary_ready',

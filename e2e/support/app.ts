@@ -15,7 +15,25 @@ export async function signInAgent(page: Page, stack: Stack, who: 'alice' | 'bob'
   await page.getByTestId('login-password').fill(TEST_PASSWORD);
   await page.getByTestId('login-button').click();
   await page.getByTestId('agent-status').waitFor();
-  await page.getByTestId('agent-status').selectOption('available');
+  await setStatus(page, 'available');
+}
+
+/** The status control: open its menu and choose (e.g. 'available', 'away-lunch'); waits until the server says so. */
+export async function setStatus(page: Page, choice: string) {
+  await page.getByTestId('agent-status').click();
+  await page.getByTestId(`status-option-${choice}`).click();
+  const status = choice.startsWith('away') ? 'away' : choice;
+  // A locator wait, not expect.poll: this also runs in beforeAll.
+  await page.locator(`[data-testid="agent-status"][data-status="${status}"]`).waitFor({ timeout: 10_000 });
+}
+
+/** After-call work (stacks with WRAP_UP_TIMEOUT_S > 0): pick a disposition, press Done; the panel goes. */
+export async function finishWrapUp(page: Page, disposition: string) {
+  const panel = page.getByTestId('wrap-up-panel');
+  await panel.waitFor({ timeout: 15_000 });
+  await panel.getByRole('radio', { name: disposition, exact: true }).check();
+  await page.getByTestId('wrap-up-done').click();
+  await panel.waitFor({ state: 'detached', timeout: 10_000 });
 }
 
 export async function placeCall(page: Page, stack: Stack, name: string, reason: string): Promise<string> {

@@ -4,16 +4,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
-import pino from 'pino';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { secretHasher } from './auth/secrets.js';
 import type { Config } from './config.js';
 import { createEventBus } from './events/bus.js';
 import { frameworkErrors, registerErrorHandler } from './http/error-handler.js';
+import { createLogger, registerRequestLog } from './http/request-log.js';
+import { DOCS_CSP, helmetOptions, securityHeadersFor } from './http/security.js';
+import { registerDrainHeaders } from './http/shutdown.js';
+import { watchDatabase } from './metrics/db-gauges.js';
+import { registerMetrics } from './metrics/endpoint.js';
+import { instrumentSummary } from './metrics/hooks.js';
 import { createWebhookReceiver, type MediaControl } from './livekit/media.js';
 import { agentRoutes } from './routes/agents.js';
 import { authRoutes } from './routes/auth.js';
@@ -44,16 +50,21 @@ export interface AppParts {
 
 export async function buildApp(parts: AppParts): Promise<{ app: FastifyInstance; deps: Deps }> {
   const { config, db, media } = parts;
-  const log = pino({
-    level: config.logLevel,
-    // Tokens, keys and phone numbers never reach the log in clear.
-    redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-caller-key"]', '*.token', '*.callerKey', '*.password', '*.phone'],
-  });
+  const log = createLogger(config); // tokens, keys and phone numbers never reach the log in clear
+  const security = helmetOptions({ production: config.env === 'production', livekitClientUrl: media.clientUrl });
+  const routerErrorHeaders = securityHeadersFor(security);
   const app: FastifyInstance = Fastify({
     loggerInstance: log,
-    trustProxy: config.env === 'production',
+    // One line per request, at a level that fits it (http/request-log.ts), instead of Fastify's two at info.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Forwarded headers are believed only from the proxies TRUST_PROXY names (rate limits key on req.ip).
+    trustProxy: trustProxyOption(config.ops.trustProxy),
     bodyLimit: 64 * 1024,
-    frameworkErrors, // router errors (bad UTF-8 in a path) get the same { code, message } body
+    // Router errors (bad UTF-8 in a path) come before every hook: same headers, same { code, message } body.
+    frameworkErrors: (err, req, reply) => {
+      routerErrorHeaders(req.raw, reply.raw);
+      return frameworkErrors(err, req, reply);
+    },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   }) as unknown as FastifyInstance; // pino's Logger type is wider than Fastify's base logger
   const bus = await createEventBus(db, (err) => log.warn({ err }, 'event bus'));
@@ -63,7 +74,7 @@ export async function buildApp(parts: AppParts): Promise<{ app: FastifyInstance;
     media,
     mediaSync: createMediaSync({ db, media, log, timeoutMs: config.media.timeoutMs }),
     bus,
-    summary: createSummaryService(config.summary, log),
+    summary: instrumentSummary(createSummaryService(config.summary, log)),
     secrets: secretHasher(config.sessionSecret),
     log,
     // Twilio's REST API is slower than LiveKit's: never bound it below 5 s.
@@ -71,21 +82,13 @@ export async function buildApp(parts: AppParts): Promise<{ app: FastifyInstance;
   };
   app.decorateRequest('agent', null);
 
+  await app.register(fastifyHelmet, security as FastifyHelmetOptions); // helmet's ESM and CJS typings differ
+  registerRequestLog(app, log);
+  registerDrainHeaders(app);
   await app.register(fastifyCookie, { secret: config.sessionSecret });
   await app.register(fastifyRateLimit, { global: false });
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: { title: 'Warmline API', version: '0.1.0', description: 'Warm call transfer: callers, agents, transfers.' },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer' },
-          cookie: { type: 'apiKey', in: 'cookie', name: 'wl_session' },
-        },
-      },
-    },
-  });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  // API docs: always in development and tests; in production only with API_DOCS=1.
+  if (config.ops.apiDocs) await registerDocs(app);
   registerErrorHandler(app);
 
   // Each route file is an encapsulated plugin; agent-only scopes check the session onRequest.
@@ -98,7 +101,9 @@ export async function buildApp(parts: AppParts): Promise<{ app: FastifyInstance;
   await app.register(twilioRoutes, { deps, bridges });
   // Before the server stops: phone legs end cleanly (Twilio hangs up; the record is told).
   app.addHook('preClose', async () => bridges.closeAll());
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  registerMetrics(app, config);
+  const unwatch = watchDatabase(db); // calls by state, read at scrape time
+  app.addHook('onClose', async () => unwatch());
 
   if (fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
@@ -114,4 +119,32 @@ export async function buildApp(parts: AppParts): Promise<{ app: FastifyInstance;
   app.addHook('onClose', async () => stopBackground());
   app.addHook('onClose', async () => bus.close());
   return { app, deps };
+}
+
+/**
+ * TRUST_PROXY for Fastify: addresses/CIDRs as they are; a hop count as "the nearest N hops are
+ * proxies" (Fastify itself trusts nothing for a bare number, since any client that reaches the
+ * port directly could then choose its address: docs/OPERATIONS.md says to prefer addresses).
+ */
+function trustProxyOption(trust: Config['ops']['trustProxy']): boolean | string[] | ((addr: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_addr, hop) => hop < trust;
+  return trust;
+}
+
+/** Swagger UI at /docs (with its own CSP: it needs inline styles) and the OpenAPI document. */
+async function registerDocs(app: FastifyInstance) {
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Warmline API', version: '0.1.0', description: 'Warm call transfer: callers, agents, transfers.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'wl_session' },
+        },
+      },
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

@@ -1,6 +1,8 @@
 // Environment parsed once at start-up into a typed object. Every bad variable is
 // named in one error so an operator fixes them all in one go.
+import { isIP } from 'node:net';
 import path from 'node:path';
+import { loadWrapUpConfig, type WrapUpConfig } from './config-wrap-up.js';
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -36,6 +38,21 @@ export interface Config {
   rateLimitPerMinute: number;
   /** null: phones are not configured (a phone target answers 400 phones_not_configured). */
   phone: PhoneConfig | null;
+  /** Production edges (docs/OPERATIONS.md); loaded by loadOpsConfig below. */
+  ops: OpsConfig;
+  /** WRAP_UP_TIMEOUT_S and DISPOSITIONS (config-wrap-up.ts). */
+  wrapUp: WrapUpConfig;
+}
+
+export interface OpsConfig {
+  /** Fastify's trustProxy: false (TRUST_PROXY unset: no forwarded header is believed), a hop count, or proxy addresses/CIDRs. */
+  trustProxy: false | number | string[];
+  /** /metrics: on its own port (METRICS_PORT), and/or behind a bearer token (METRICS_TOKEN). */
+  metrics: { port: number | null; token: string | null };
+  /** /docs and /openapi.json: always outside production; in production only with API_DOCS=1. */
+  apiDocs: boolean;
+  /** SIGTERM: drain, then exit; never longer than this. */
+  shutdownTimeoutMs: number;
 }
 
 export interface PhoneConfig {
@@ -143,11 +160,13 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const phone = loadPhoneConfig(env, str, url, int, production, problems);
+  const port = int('PORT', 3000, 0, 65535);
+  const ops = loadOpsConfig(str, int, port, problems);
 
   const config: Config = {
     env: nodeEnv as Config['env'],
     host: str('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1'),
-    port: int('PORT', 3000, 0, 65535),
+    port,
     dataDir: path.resolve(str('DATA_DIR') ?? './data'),
     databaseUrl,
     livekit,
@@ -172,6 +191,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: str('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'warn' : 'info'),
     rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 30, 1, 100000),
     phone,
+    ops: { ...ops, apiDocs: ops.apiDocs ?? !production },
+    wrapUp: loadWrapUpConfig(str, int, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -215,5 +236,62 @@ function loadPhoneConfig(
     apiBaseUrl,
     allowedPrefixes: prefixes,
     transfersPerMinute,
+  };
+}
+
+// TRUST_PROXY entries fastify (proxy-addr) understands besides addresses and CIDRs.
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function validProxyEntry(entry: string): boolean {
+  if (NAMED_RANGES.has(entry) || isIP(entry)) return true;
+  const [addr, bits, extra] = entry.split('/');
+  if (extra !== undefined || !addr || !bits || !/^\d{1,3}$/.test(bits)) return false;
+  const family = isIP(addr);
+  return family !== 0 && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+function loadOpsConfig(
+  str: (n: string) => string | undefined,
+  int: (n: string, d: number, min: number, max: number) => number,
+  port: number,
+  problems: string[],
+): Omit<OpsConfig, 'apiDocs'> & { apiDocs: boolean | undefined } {
+  let trustProxy: OpsConfig['trustProxy'] = false;
+  const rawTrust = str('TRUST_PROXY');
+  if (rawTrust !== undefined && rawTrust !== 'false') {
+    if (/^\d+$/.test(rawTrust)) {
+      const hops = Number(rawTrust);
+      if (hops < 1 || hops > 10) problems.push(`TRUST_PROXY as a hop count must be between 1 and 10 (got "${rawTrust}")`);
+      else trustProxy = hops;
+    } else if (rawTrust === 'true') {
+      // Trusting every address lets any client pick its own IP (and its own rate limit).
+      problems.push('TRUST_PROXY=true would believe any client; name the proxies (addresses/CIDRs) or give a hop count');
+    } else {
+      const entries = rawTrust.split(',').map((e) => e.trim()).filter(Boolean);
+      const bad = entries.filter((e) => !validProxyEntry(e));
+      if (bad.length || entries.length === 0) {
+        problems.push(`TRUST_PROXY must be a hop count or a comma list of addresses/CIDRs (or loopback, linklocal, uniquelocal); not ${bad.map((b) => `"${b}"`).join(', ') || `"${rawTrust}"`}`);
+      } else trustProxy = entries;
+    }
+  }
+
+  const metricsPort = str('METRICS_PORT') === undefined ? null : int('METRICS_PORT', 0, 1, 65535);
+  if (metricsPort !== null && metricsPort === port) problems.push('METRICS_PORT must differ from PORT');
+  const metricsToken = str('METRICS_TOKEN') ?? null;
+  if (metricsToken !== null && metricsToken.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters');
+
+  const rawDocs = str('API_DOCS');
+  let apiDocs: boolean | undefined;
+  if (rawDocs !== undefined) {
+    if (['1', 'true'].includes(rawDocs)) apiDocs = true;
+    else if (['0', 'false'].includes(rawDocs)) apiDocs = false;
+    else problems.push(`API_DOCS must be 1 or 0 (got "${rawDocs}")`);
+  }
+
+  return {
+    trustProxy,
+    metrics: { port: metricsPort, token: metricsToken },
+    apiDocs,
+    shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 10_000, 1000, 600_000),
   };
 }

@@ -1,5 +1,5 @@
-// Adds an agent: `npm run add-agent -- --email e --name "N"` (password read from
-// WARMLINE_AGENT_PASSWORD or asked for on the terminal, never from argv).
+// Adds an agent: `npm run add-agent -- --email e --name "N" [--supervisor]` (password read from
+// WARMLINE_AGENT_PASSWORD or asked for on the terminal, never from argv). A supervisor reads every call.
 import { parseArgs } from 'node:util';
 import readline from 'node:readline/promises';
 import { loadConfig } from '../config.js';
@@ -7,9 +7,9 @@ import { createAgent } from '../store/agents-admin.js';
 import { openDb } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
 
-const { values } = parseArgs({ options: { email: { type: 'string' }, name: { type: 'string' } } });
+const { values } = parseArgs({ options: { email: { type: 'string' }, name: { type: 'string' }, supervisor: { type: 'boolean' } } });
 if (!values.email || !values.name) {
-  console.error('usage: npm run add-agent -- --email agent@example.com --name "Agent Name"');
+  console.error('usage: npm run add-agent -- --email agent@example.com --name "Agent Name" [--supervisor]');
   process.exit(2);
 }
 let password = process.env.WARMLINE_AGENT_PASSWORD;
@@ -22,8 +22,9 @@ const config = loadConfig();
 const db = await openDb(config);
 try {
   await migrate(db);
-  const id = await createAgent(db, { email: values.email, name: values.name, password });
-  console.log(`added agent ${values.email} (${id})`);
+  const role = values.supervisor ? 'supervisor' : 'agent';
+  const id = await createAgent(db, { email: values.email, name: values.name, password, role });
+  console.log(`added ${role} ${values.email} (${id})`);
 } catch (err) {
   console.error(`could not add agent: ${(err as Error).message}`);
   process.exitCode = 1;

@@ -12,6 +12,9 @@ import {
   END_REASONS,
   ERROR_CODES,
   PRESENCE,
+  AGENT_ROLES,
+  AWAY_REASONS,
+  WRAP_UP_ENDINGS,
   type EngagementKind,
   TIMELINE_EVENTS,
   TRANSFER_FAIL_REASONS,
@@ -83,6 +86,22 @@ export const TimelineEntry = Type.Object(
 );
 export type TimelineEntry = Static<typeof TimelineEntry>;
 
+export const WrapUpView = Type.Object(
+  {
+    id: Type.String(),
+    callId: Type.String(),
+    agent: Type.Object({ id: Type.String(), name: Type.String() }, Closed),
+    startedAt: Type.String(),
+    endsAt: Type.String({ description: 'When it ends by itself (startedAt + WRAP_UP_TIMEOUT_S)' }),
+    doneAt: nullable(Type.String()),
+    endedBy: nullable(oneOf(WRAP_UP_ENDINGS, 'agent: Done with a disposition; timeout: WRAP_UP_TIMEOUT_S passed; replaced: a newer wrap-up began')),
+    disposition: nullable(Type.String({ description: 'One of GET /api/dispositions' })),
+    notes: Type.String({ description: "The agent's notes: the call's notes when their part ended, as edited in wrap-up" }),
+  },
+  { ...Closed, description: "After-call work of one agent whose part in the call ended (it ended while theirs, or they handed it over)" },
+);
+export type WrapUpView = Static<typeof WrapUpView>;
+
 export const CallView = Type.Object(
   {
     id: Type.String(),
@@ -104,6 +123,8 @@ export const CallView = Type.Object(
     queuePosition: nullable(Type.Integer()),
     timeline: Type.Array(TimelineEntry, { description: 'Empty in lists (queue, recent calls)' }),
     transfer: nullable(TransferView),
+    disposition: nullable(Type.String({ description: 'The latest disposition a wrap-up gave the call' })),
+    wrapUps: Type.Array(WrapUpView, { description: 'Every agent whose part ended, oldest first' }),
   },
   Closed,
 );
@@ -124,7 +145,11 @@ export const Presence = Type.Object(
   {
     id: Type.String(),
     name: Type.String(),
-    status: oneOf(PRESENCE, 'busy: on a live call or consulting; offline: chose Available but no console open for PRESENCE_OFFLINE_AFTER_S'),
+    status: oneOf(
+      PRESENCE,
+      'on_call: on a live call, consulting or introducing; wrap_up: after-call work; offline: chose Available but no console open for PRESENCE_OFFLINE_AFTER_S',
+    ),
+    awayReason: nullable(oneOf(AWAY_REASONS, 'When away: the reason chosen, or missed (a transfer rang out unanswered)')),
   },
   Closed,
 );
@@ -136,16 +161,17 @@ const engaged = <const K extends EngagementKind, P extends Record<string, TSchem
 
 /**
  * What the agent is engaged in (ENGAGEMENT_KINDS), decided by one query (store/agents-repo.ts)
- * that presence reads too: on_call, consulting and introducing make the agent busy and put them in
- * `call.room`; a ringing transfer does not. A later kind (wrap-up) is one more variant here.
+ * that presence reads too: on_call, consulting and introducing make the agent on_call and put them in
+ * `call.room`; a ringing transfer does not; wrap_up is after-call work (no room, hence `lastCall`).
  */
 export const Engagement = Type.Union(
   [
     engaged('idle', {}, 'Nothing: free to take a call'),
-    engaged('ringing', { transfer: TransferView }, 'A transfer rings them (the oldest, if several); not busy'),
+    engaged('ringing', { transfer: TransferView }, 'A transfer rings them (the oldest, if several); not on a call'),
     engaged('on_call', { call: CallView }, 'Owns a live call: answered it, or was handed it (B from the introduction on)'),
     engaged('consulting', { transfer: TransferView, call: CallView }, "B, after accepting: briefed by A in the call's room, the caller on hold"),
     engaged('introducing', { transfer: TransferView, call: CallView }, 'A, while introducing B (who now owns the call) to the caller'),
+    engaged('wrap_up', { wrapUp: WrapUpView, lastCall: CallView }, 'After-call work on lastCall (ended, or handed over) until a disposition or wrapUp.endsAt'),
   ],
   { description: 'What the agent is engaged in; `kind` tells which' },
 );
@@ -153,7 +179,17 @@ export type Engagement = Static<typeof Engagement>;
 
 export const AgentHome = Type.Object(
   {
-    agent: Type.Object({ id: Type.String(), name: Type.String(), email: Type.String(), status: Presence.properties.status }, Closed),
+    agent: Type.Object(
+      {
+        id: Type.String(),
+        name: Type.String(),
+        email: Type.String(),
+        status: Presence.properties.status,
+        awayReason: Presence.properties.awayReason,
+        role: oneOf(AGENT_ROLES, 'supervisor: reads every call; agent: the calls they took part in'),
+      },
+      Closed,
+    ),
     engagement: Engagement,
     currentCall: nullable(CallView),
     incomingTransfers: Type.Array(TransferView),
@@ -165,6 +201,32 @@ export const AgentHome = Type.Object(
   },
 );
 export type AgentHome = Static<typeof AgentHome>;
+
+/** GET /api/dispositions: what a wrap-up may record, and how long wrap-up lasts (0: off). */
+export const Dispositions = Type.Object(
+  { dispositions: Type.Array(Type.String()), wrapUpTimeoutS: Type.Integer({ description: 'WRAP_UP_TIMEOUT_S; 0: no wrap-up' }) },
+  Closed,
+);
+export type Dispositions = Static<typeof Dispositions>;
+
+/** GET /api/config: what the console needs before sign-in. Never a credential. */
+export const PublicConfig = Type.Object(
+  {
+    devMode: Type.Boolean(),
+    transferRingTimeoutS: Type.Integer(),
+    phone: nullable(
+      Type.Object(
+        {
+          allowedPrefixes: Type.Array(Type.String(), { description: 'E.164 prefixes a phone transfer may dial, e.g. ["+1", "+44"]' }),
+          anyNumber: Type.Boolean({ description: 'No prefixes set outside production: any E.164 number may be dialled' }),
+        },
+        { ...Closed, description: 'Phone transfers; null when Twilio is not configured. No prefixes and not anyNumber: nothing is dialable' },
+      ),
+    ),
+  },
+  Closed,
+);
+export type PublicConfig = Static<typeof PublicConfig>;
 
 export const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorBody]));
 

@@ -6,6 +6,7 @@ import { IdParams, JoinInfo, TransferView, errors, oneOf } from '../http/schemas
 import { agentScope, type RoutePlugin } from '../http/plugin.js';
 import * as transferService from '../services/transfers.js';
 import { getTransferView, transferView } from '../services/views.js';
+import { canReadCall } from '../store/calls-repo.js';
 
 const NewTransfer = Type.Object(
   {
@@ -53,8 +54,19 @@ export const transferRoutes: RoutePlugin = agentScope(async (app, { deps }) => {
 
   app.get(
     '/api/transfers/:id',
-    { schema: { tags, summary: 'A transfer: state, target, summary, timestamps', params: IdParams, response: { 200: TransferView, ...errors(401, 404) } } },
-    async (req) => getTransferView(deps.db, req.params.id),
+    {
+      schema: {
+        tags,
+        summary: 'A transfer: state, target, summary, timestamps. For agents who took part in its call (as calls do) and supervisors; others get 403',
+        params: IdParams,
+        response: { 200: TransferView, ...errors(401, 403, 404) },
+      },
+    },
+    async (req) => {
+      const view = await getTransferView(deps.db, req.params.id);
+      if (!(await canReadCall(deps.db, view.callId, agentOf(req).agentId))) throw new AppError('forbidden', 'You took no part in this call.');
+      return view;
+    },
   );
 
   app.post(

@@ -7,9 +7,12 @@ import { decideCall, type CallEvent, type CallSnapshot } from '../domain/call.js
 import { decideTransfer, isOpen, type TransferEvent } from '../domain/transfer.js';
 import { AppError } from '../errors.js';
 import { agentIdentity, phoneIdentity } from '../livekit/media.js';
+import { callAnswered, callEnded, transferMoved } from '../metrics/hooks.js';
 import { addCallEvent, updateCall, type CallRecord } from '../store/calls-repo.js';
 import type { Queryable } from '../store/db.js';
 import { updateTransfer, type TransferRecord } from '../store/transfers-repo.js';
+import { setAgentStatus } from '../store/agents-repo.js';
+import { beginWrapUp } from './wrap-ups.js';
 
 // Timeline names are the contract's (contract/src/timeline.ts), the list the console has a label for each of.
 const CALL_EVENT_NAMES: Record<CallEvent['type'], TimelineEvent> = {
@@ -38,11 +41,17 @@ export interface Applied {
   remove: string[];
 }
 
+/**
+ * The agent whose part in the call this decision ends (it ended while theirs, or went to someone
+ * else) starts wrap-up. Not an agent who dropped (agent_left: the call went back to the queue),
+ * and not when the transfer says so (noWrapUp): A introducing B begins wrap-up on leaving.
+ */
 export async function applyCallEvent(
   q: Queryable,
   call: CallRecord,
   event: CallEvent,
   detail: Record<string, unknown> = {},
+  opts: { noWrapUp?: boolean } = {},
 ): Promise<Applied> {
   const d = decideCall(snapshot(call), event);
   if (!d.ok) throw new AppError(d.code, d.message);
@@ -54,8 +63,12 @@ export async function applyCallEvent(
   // caller_media and close_room follow from the stored state; only removals need naming.
   const remove = d.effects.flatMap((e) => (e.type === 'remove_agent' ? [agentIdentity(e.agentId)] : []));
   await updateCall(q, next);
+  if (call.state === 'waiting' && next.state === 'active') callAnswered(call.queuedAt, now);
+  if (next.state === 'ended') callEnded(next.endReason);
   const extra = next.state === 'ended' ? { reason: next.endReason } : {};
   await addCallEvent(q, call.id, CALL_EVENT_NAMES[event.type], { ...eventDetail(event), ...extra, ...detail });
+  const partEnded = call.agentId && (next.state === 'ended' || next.agentId !== call.agentId);
+  if (partEnded && event.type !== 'agent_left' && !opts.noWrapUp) await beginWrapUp(q, call.id, call.agentId!, call.notes);
   return { call: next, changed: true, remove };
 }
 
@@ -121,12 +134,22 @@ export async function applyTransferEvent(
     } else if (effect.type === 'remove_phone') {
       remove.push(phoneIdentity(transfer.id));
     } else if (current.state !== 'ended') {
-      const applied = await applyCallEvent(q, current, effect.event, { transferId: transfer.id });
+      // No wrap-up for A handing over to introduce B (A stays), nor for an agent who dropped.
+      const noWrapUp = next.state === 'introducing' || event.type === 'agent_left';
+      const applied = await applyCallEvent(q, current, effect.event, { transferId: transfer.id }, { noWrapUp });
       current = applied.call;
       remove.push(...applied.remove);
     }
   }
   await updateTransfer(q, next);
+  transferMoved(transfer, next, now);
+  // A leaves the introduction (or it ends otherwise without giving A the call back): A's wrap-up.
+  const aDropped = event.type === 'agent_left' && event.agentId === transfer.fromAgentId;
+  if (transfer.state === 'introducing' && !isOpen(next.state) && current.agentId !== transfer.fromAgentId && !aDropped) {
+    await beginWrapUp(q, call.id, transfer.fromAgentId, current.notes);
+  }
+  // A transfer that rang out unanswered: the target is not at their desk (Flex makes them unavailable too).
+  if (next.state === 'timed_out' && transfer.targetAgentId) await setAgentStatus(q, transfer.targetAgentId, 'away', 'missed');
   const name = TRANSFER_TIMELINE[next.state];
   if (name) {
     const ms = (from: Date | null) => (from ? now.getTime() - new Date(from).getTime() : undefined);

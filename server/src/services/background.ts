@@ -1,5 +1,5 @@
 // The work no request does: ring timeouts, reconnect grace periods, ringing transfers to
-// agents who went offline, rooms whose media may differ from the record, and the periodic
+// agents who went offline, wrap-ups past their time, rooms whose media may differ from the record, and the periodic
 // reconcile of every live room. Every instance
 // runs the fast loop (row locks make each outcome happen once); the full reconcile runs on
 // the instance holding a lease, so its cost does not grow with the number of instances.
@@ -10,6 +10,7 @@ import { followPhoneLegs } from './phone-legs.js';
 import { endTransfersToOfflineTargets } from './presence.js';
 import { settleDepartures } from './room-events.js';
 import { timeOutOverdueTransfers } from './transfers.js';
+import { endOverdueWrapUps } from './wrap-ups.js';
 
 export interface BackgroundOptions {
   /** Ring timeouts, departures, dirty rooms. 0 turns the loop off (tests that drive time). */
@@ -33,6 +34,7 @@ export function startBackground(deps: Deps, opts: BackgroundOptions): () => Prom
       await guard('transfer sweeper', () => timeOutOverdueTransfers(deps));
       await guard('departures', () => settleDepartures(deps));
       await guard('offline targets', () => endTransfersToOfflineTargets(deps));
+      await guard('wrap-ups', () => endOverdueWrapUps(deps)); // WRAP_UP_TIMEOUT_S passed: Available again
       await guard('dirty rooms', () => deps.mediaSync.retryDirty());
       await guard('phone legs', () => followPhoneLegs(deps)); // a hang-up lost with an event or a failed REST call
 

@@ -15,6 +15,7 @@ import { openTransferForCall } from '../store/transfers-repo.js';
 import { applyCallEvent, applyTransferEvent } from './apply-events.js';
 import type { Deps } from './deps.js';
 import { loadRoomRecord } from './media-sync.js';
+import { assertNotInWrapUp, saveWrapUpNotes } from './wrap-ups.js';
 
 export type Actor =
   | { kind: 'caller'; callId: string }
@@ -80,11 +81,17 @@ export async function createCall(
   return { id, room, token: grant.token, livekitUrl: grant.livekitUrl, callerKey };
 }
 
-/** Caller requests carry X-Caller-Key; agents may read any call. */
+/**
+ * Caller requests carry X-Caller-Key; an agent reads a call they took part in (or one waiting in
+ * the queue), a supervisor any call (calls-repo.ts `readableBy` says who took part).
+ */
 export async function authorizeCallRead(deps: Deps, callId: string, callerKey: string | undefined, agentId: string | null) {
   const call = await calls.getCall(deps.db, callId);
   if (!call) throw notFound('call', callId);
-  if (agentId) return call;
+  if (agentId) {
+    if (!(await calls.canReadCall(deps.db, callId, agentId))) throw new AppError('forbidden', 'You took no part in this call.');
+    return call;
+  }
   if (!callerKey || !deps.secrets.matches(callerKey, call.callerKeyHash)) {
     throw new AppError('unauthorized', 'Sign in as an agent or send the X-Caller-Key of this call.');
   }
@@ -114,6 +121,7 @@ export async function acceptCall(deps: Deps, agent: { agentId: string; name: str
     if (locked.state === 'waiting') {
       const other = await calls.liveCallForAgent(q, agent.agentId);
       if (other) throw new AppError('call_conflict', 'Finish or hand over your current call before accepting another.');
+      await assertNotInWrapUp(deps, q, agent.agentId);
     }
     return applyCallEvent(q, locked, { type: 'accept', agentId: agent.agentId }, { agentName: agent.name });
   });
@@ -165,10 +173,12 @@ export async function hangupCall(deps: Deps, actor: Actor, callId: string, opts:
   await deps.mediaSync.follow(callId, { remove: result.remove }).catch((err) => deps.log.warn({ err, callId }, 'room not closed yet'));
 }
 
+/** The agent on the call edits its notes; in wrap-up, the notes of their wrap-up (and the call's while it is theirs). */
 export async function setNotes(deps: Deps, agentId: string, callId: string, notes: string) {
   await deps.db.tx(async (q) => {
     const call = await lockCall(q, callId);
-    if (call.agentId !== agentId) throw new AppError('forbidden', 'Only the agent on the call can edit its notes.');
-    await calls.setCallNotes(q, callId, notes);
+    const wrapping = await saveWrapUpNotes(q, agentId, callId, notes);
+    if (call.agentId === agentId) await calls.setCallNotes(q, callId, notes);
+    else if (!wrapping) throw new AppError('forbidden', 'Only the agent on the call can edit its notes.');
   });
 }

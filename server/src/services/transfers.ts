@@ -4,6 +4,7 @@
 // (the open-source LiveKit server has no MoveParticipant). See docs/ARCHITECTURE.md.
 // As everywhere, the record is written first and LiveKit follows after the commit.
 import { randomUUID } from 'node:crypto';
+import type { PresenceStatus } from '@warmline/contract';
 import type { TransferEvent } from '../domain/transfer.js';
 import { AppError, notFound } from '../errors.js';
 import { getAgentPresence } from '../store/agents-repo.js';
@@ -15,11 +16,21 @@ import { checkDialable, maskNumber } from '../phone/numbers.js';
 import { dialSpecialist } from './phone-legs.js';
 import { spokenSummary } from '../summary/index.js';
 import type { Summary, SummaryInput } from '../summary/types.js';
+import { timeHandoff, transferStarted } from '../metrics/hooks.js';
 import { applyCallEvent, applyTransferEvent } from './apply-events.js';
 import { grantFor, lockCall } from './calls.js';
 import type { Deps } from './deps.js';
 
 type Agent = { agentId: string; name: string };
+
+/** How a refusal names the target's presence ("Bob is in wrap-up, not available…"). */
+const PRESENCE_WORDS: Record<PresenceStatus, string> = {
+  available: 'available',
+  away: 'away',
+  wrap_up: 'in wrap-up',
+  on_call: 'on a call',
+  offline: 'offline',
+};
 
 async function lockTransfer(q: Queryable, id: string) {
   // Lock order is always call, then transfer, so two operations never deadlock.
@@ -54,9 +65,9 @@ export async function startTransfer(deps: Deps, agent: Agent, callId: string, in
     }
     let requested: Record<string, unknown>;
     if (target.type === 'agent') {
-      const b = await getAgentPresence(q, target.agentId);
+      const b = await getAgentPresence(q, target.agentId, deps.config.wrapUp.timeoutS);
       if (!b) throw new AppError('agent_not_found', `target.agentId: no agent with id ${target.agentId}.`);
-      if (b.status !== 'available') throw new AppError('target_unavailable', `${b.name} is ${b.status}, not available for a transfer.`);
+      if (b.status !== 'available') throw new AppError('target_unavailable', `${b.name} is ${PRESENCE_WORDS[b.status]}, not available for a transfer.`);
       requested = { targetAgentId: b.id, targetName: b.name };
     } else {
       if ((await transfers.recentPhoneTransfers(q, agent.agentId)) >= deps.phone!.limitPerMinute) {
@@ -77,6 +88,7 @@ export async function startTransfer(deps: Deps, agent: Agent, callId: string, in
     return { call: held.call, holdsBefore: call.holdCount };
   });
   await deps.bus.publish({ type: 'call', callId });
+  transferStarted(target.type);
   // The caller is held in the record; if LiveKit lags, B cannot join either, and the
   // reconciler holds the caller before anyone else is let in. The 503 comes after the summary.
   const mediaError = await deps.mediaSync.follow(callId).then(() => null, (err: unknown) => err);
@@ -146,7 +158,7 @@ export async function runTransferEvent(deps: Deps, transferId: string, event: Tr
   });
   if (result.changed) {
     await publishTransfer(deps, transferId, result.call.id);
-    await deps.mediaSync.follow(result.call.id, { remove: result.remove });
+    await timeHandoff(result.transfer, () => deps.mediaSync.follow(result.call.id, { remove: result.remove }));
   }
   return result.transfer;
 }

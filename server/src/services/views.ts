@@ -2,7 +2,7 @@
 // transfer with the names a console shows, an agent's home. Reads only, no locks.
 // Each returns its schema's Static type (http/schemas.ts), so tsc checks view against schema.
 import { notFound } from '../errors.js';
-import type { AgentHome, CallView, Engagement, TransferView } from '../http/schemas.js';
+import type { AgentHome, CallView, Engagement, TransferView, WrapUpView } from '../http/schemas.js';
 import { maskNumber } from '../phone/numbers.js';
 import { agentNames, getAgentPresence, type EngagementRef } from '../store/agents-repo.js';
 import * as calls from '../store/calls-repo.js';
@@ -11,6 +11,7 @@ import type { CallRecord } from '../store/calls-repo.js';
 import type { Queryable } from '../store/db.js';
 import * as transfers from '../store/transfers-repo.js';
 import type { TransferRecord } from '../store/transfers-repo.js';
+import { openWrapUp, wrapUpsOfCall, type WrapUpRecord } from '../store/wrap-ups-repo.js';
 
 function iso(d: Date | string): string;
 function iso(d: Date | string | null): string | null;
@@ -19,6 +20,21 @@ function iso(d: Date | string | null): string | null {
 }
 
 export type { CallView, TransferView };
+
+/** wrapUpS: WRAP_UP_TIMEOUT_S, for the deadline (0: it was over at once). */
+export function wrapUpView(w: WrapUpRecord, names: Map<string, string>, wrapUpS: number): WrapUpView {
+  return {
+    id: w.id,
+    callId: w.callId,
+    agent: { id: w.agentId, name: names.get(w.agentId) ?? 'unknown' },
+    startedAt: iso(w.startedAt),
+    endsAt: new Date(new Date(w.startedAt).getTime() + wrapUpS * 1000).toISOString(),
+    doneAt: iso(w.doneAt),
+    endedBy: w.endedBy,
+    disposition: w.disposition,
+    notes: w.notes,
+  };
+}
 
 export async function transferView(q: Queryable, t: TransferRecord, names?: Map<string, string>, call?: CallRecord): Promise<TransferView> {
   const n = names ?? (await agentNames(q, [t.fromAgentId, t.targetAgentId]));
@@ -52,9 +68,12 @@ export async function transferView(q: Queryable, t: TransferRecord, names?: Map<
   };
 }
 
-export async function callView(q: Queryable, call: CallRecord, opts: { timeline?: boolean } = {}): Promise<CallView> {
+/** wrapUpS: WRAP_UP_TIMEOUT_S (each wrap-up's endsAt). */
+export async function callView(q: Queryable, call: CallRecord, opts: { timeline?: boolean; wrapUpS: number }): Promise<CallView> {
   const open = await transfers.openTransferForCall(q, call.id);
-  const names = await agentNames(q, [call.agentId, open?.fromAgentId, open?.targetAgentId]);
+  const wraps = await wrapUpsOfCall(q, call.id);
+  const names = await agentNames(q, [call.agentId, open?.fromAgentId, open?.targetAgentId, ...wraps.map((w) => w.agentId)]);
+  const given = wraps.filter((w) => w.disposition).sort((a, b) => +new Date(a.doneAt!) - +new Date(b.doneAt!));
   const timeline = opts.timeline === false ? [] : await calls.listCallEvents(q, call.id);
   // Dropped and inside the grace period: the caller hears hold music, the agent sees "reconnecting".
   const away = call.state === 'ended' ? [] : (await listMembers(q, call.id)).filter((m) => m.leftAt).map((m) => m.identity);
@@ -78,12 +97,14 @@ export async function callView(q: Queryable, call: CallRecord, opts: { timeline?
     queuePosition: call.state === 'waiting' ? await calls.queuePosition(q, call) : null,
     timeline: timeline.map((e) => ({ at: iso(e.at), type: e.type, detail: e.detail })),
     transfer: open ? await transferView(q, open, names, call) : null,
+    disposition: given.at(-1)?.disposition ?? null,
+    wrapUps: wraps.map((w) => wrapUpView(w, names, opts.wrapUpS)),
   };
 }
 
 /** The caller's own page: progress only (see CallerCallView in http/schemas.ts). */
 export async function callerView(q: Queryable, call: CallRecord) {
-  const v = await callView(q, call, { timeline: false });
+  const v = await callView(q, call, { timeline: false, wrapUpS: 0 }); // the caller sees no wrap-up
   return {
     id: v.id,
     room: v.room,
@@ -99,10 +120,10 @@ export async function callerView(q: Queryable, call: CallRecord) {
   };
 }
 
-export async function getCallView(q: Queryable, id: string) {
+export async function getCallView(q: Queryable, id: string, wrapUpS: number) {
   const call = await calls.getCall(q, id);
   if (!call) throw notFound('call', id);
-  return callView(q, call);
+  return callView(q, call, { wrapUpS });
 }
 
 export async function getTransferView(q: Queryable, id: string) {
@@ -117,18 +138,18 @@ export async function getTransferView(q: Queryable, id: string) {
  * record moved on in between (a transfer completed), the read starts again rather than describe
  * an engagement that is over.
  */
-export async function agentHome(q: Queryable, agentId: string): Promise<AgentHome> {
+export async function agentHome(q: Queryable, agentId: string, wrapUpS: number): Promise<AgentHome> {
   for (let attempt = 1; ; attempt++) {
-    const me = await getAgentPresence(q, agentId);
+    const me = await getAgentPresence(q, agentId, wrapUpS);
     if (!me) throw notFound('agent', agentId);
     const open = await transfers.openTransfersForAgent(q, agentId);
     const names = await agentNames(q, open.flatMap((t) => [t.fromAgentId, t.targetAgentId]));
     const views = await Promise.all(open.map((t) => transferView(q, t, names)));
-    const engagement = await engagementView(q, agentId, me.engagement, views);
+    const engagement = await engagementView(q, agentId, me.engagement, views, wrapUpS);
     if (!engagement && attempt < 3) continue;
     const e: Engagement = engagement ?? { kind: 'idle' };
     return {
-      agent: { id: me.id, name: me.name, email: me.email, status: me.status },
+      agent: { id: me.id, name: me.name, email: me.email, status: me.status, awayReason: me.awayReason, role: me.role },
       engagement: e,
       currentCall: e.kind === 'on_call' ? e.call : null,
       incomingTransfers: views.filter((t) => t.target.agentId === agentId),
@@ -140,16 +161,24 @@ export async function agentHome(q: Queryable, agentId: string): Promise<AgentHom
 const isOnCall = (c: CallRecord) => (calls.ON_CALL_STATES as readonly string[]).includes(c.state);
 
 /** The engagement with its views, or null when the record no longer says so. */
-async function engagementView(q: Queryable, agentId: string, ref: EngagementRef, open: TransferView[]): Promise<Engagement | null> {
+async function engagementView(q: Queryable, agentId: string, ref: EngagementRef, open: TransferView[], wrapUpS: number): Promise<Engagement | null> {
   if (ref.kind === 'idle') return { kind: 'idle' };
+  if (ref.kind === 'wrap_up') {
+    const w = await openWrapUp(q, agentId);
+    const last = w && w.callId === ref.callId ? await calls.getCall(q, w.callId) : null;
+    if (!w || !last) return null;
+    const lastCall = await callView(q, last, { wrapUpS });
+    const wrapUp = lastCall.wrapUps.find((v) => v.id === w.id);
+    return wrapUp && !wrapUp.doneAt ? { kind: 'wrap_up', wrapUp, lastCall } : null;
+  }
   if (ref.kind === 'ringing') {
     const transfer = open.find((t) => t.id === ref.transferId && t.state === 'ringing');
     return transfer ? { kind: 'ringing', transfer } : null;
   }
   const record = ref.callId ? await calls.getCall(q, ref.callId) : null;
   if (!record || !isOnCall(record)) return null;
-  if (ref.kind === 'on_call') return record.agentId === agentId ? { kind: 'on_call', call: await callView(q, record) } : null;
-  const call = await callView(q, record);
+  if (ref.kind === 'on_call') return record.agentId === agentId ? { kind: 'on_call', call: await callView(q, record, { wrapUpS }) } : null;
+  const call = await callView(q, record, { wrapUpS });
   // The call's one open transfer is the engagement's, in the state that names it.
   const transfer = call.transfer;
   if (!transfer || transfer.id !== ref.transferId || transfer.state !== ref.kind) return null;

@@ -1,7 +1,7 @@
 import type { CallChannel, CallState, EndReason, TimelineEvent } from '@warmline/contract';
 import { sqlList, type Queryable } from './db.js';
 
-/** A call an agent is talking on (or holding): the agent is busy. */
+/** A call an agent is talking on (or holding): the agent is on a call. */
 export const ON_CALL_STATES = ['active', 'on_hold'] as const satisfies readonly CallState[];
 
 export interface CallRecord {
@@ -84,8 +84,29 @@ export async function queuePosition(q: Queryable, call: CallRecord): Promise<num
   return rows[0]?.n ?? 1;
 }
 
-export async function listRecentCalls(q: Queryable, limit: number): Promise<CallRecord[]> {
-  return q.query<CallRecord>(`SELECT ${COLS} FROM calls ORDER BY created_at DESC, id LIMIT $1`, [limit]);
+/**
+ * Who may read call `c` (agent id in parameter `me`): a supervisor; anyone while it waits in the
+ * queue; an agent who took part — has it, answered it once (its timeline says so), or started or
+ * was rung by one of its transfers (B keeps the summary they were sent). The one place it is said.
+ */
+const readableBy = (c: string, me: string) => `(
+  EXISTS (SELECT 1 FROM agents r WHERE r.id = ${me} AND r.role = 'supervisor')
+  OR ${c}.state = 'waiting' OR ${c}.agent_id = ${me}
+  OR EXISTS (SELECT 1 FROM transfers t WHERE t.call_id = ${c}.id AND (t.from_agent_id = ${me} OR t.target_agent_id = ${me}))
+  OR EXISTS (SELECT 1 FROM call_events e WHERE e.call_id = ${c}.id AND e.type = 'accepted' AND e.detail->>'agentId' = ${me}))`;
+
+export async function canReadCall(q: Queryable, callId: string, agentId: string): Promise<boolean> {
+  const rows = await q.query<{ ok: boolean }>(`SELECT ${readableBy('c', '$2')} AS ok FROM calls c WHERE c.id = $1`, [callId, agentId]);
+  return rows[0]?.ok === true;
+}
+
+/** The newest calls this agent may read, optionally only those a wrap-up gave this disposition. */
+export async function listRecentCalls(q: Queryable, limit: number, opts: { agentId: string; disposition?: string }): Promise<CallRecord[]> {
+  const byDisposition = opts.disposition === undefined ? '' : 'AND EXISTS (SELECT 1 FROM wrap_ups w WHERE w.call_id = c.id AND w.disposition = $3)';
+  return q.query<CallRecord>(
+    `SELECT ${COLS} FROM calls c WHERE ${readableBy('c', '$2')} ${byDisposition} ORDER BY c.created_at DESC, c.id LIMIT $1`,
+    opts.disposition === undefined ? [limit, opts.agentId] : [limit, opts.agentId, opts.disposition],
+  );
 }
 
 export async function liveCallForAgent(q: Queryable, agentId: string): Promise<CallRecord | null> {

@@ -53,7 +53,16 @@ async function newCall(name: string) {
   return res.body as { id: string; room: string; token: string; livekitUrl: string; callerKey: string };
 }
 
-const callOf = async (id: string) => (await (await as('alice'))('GET', `/api/calls/${id}`)).body;
+/** Every call as the record has it: read by a supervisor (an agent reads only calls they took part in). */
+let supervisor: ReturnType<typeof client> | null = null;
+async function asSupervisor() {
+  if (!supervisor) {
+    await createAgent(stack.deps.db, { email: 'sup@warmline.test', name: 'Sup', password: TEST_PASSWORD, role: 'supervisor' });
+    supervisor = client(stack.baseUrl, (await anon()('POST', '/api/auth/login', { email: 'sup@warmline.test', password: TEST_PASSWORD })).body.token);
+  }
+  return supervisor;
+}
+const callOf = async (id: string) => (await (await asSupervisor())('GET', `/api/calls/${id}`)).body;
 const permOf = async (room: string, identity: string) => {
   const list = await rooms.listParticipants(room);
   const p = list.find((x) => x.identity === identity);
@@ -276,7 +285,7 @@ describe('LiveKit stalled (SIGSTOP, bounded)', () => {
     }
     // No room is left behind for the refused caller (the reconciler closes orphans).
     await eventually(async () => {
-      const live = new Set((await agents[0]!.api('GET', '/api/calls')).body.filter((c: { state: string }) => c.state !== 'ended').map((c: { room: string }) => c.room));
+      const live = new Set((await (await asSupervisor())('GET', '/api/calls')).body.filter((c: { state: string }) => c.state !== 'ended').map((c: { room: string }) => c.room));
       const lkRooms = (await rooms.listRooms()).map((r) => r.name).filter((r) => r.startsWith('call-'));
       return lkRooms.every((r) => live.has(r));
     }, 15_000, 'no orphan rooms');

@@ -1,7 +1,7 @@
 // Presence is true: an agent is present while their console (an open /api/events stream on
 // any API instance) is there, offline PRESENCE_OFFLINE_AFTER_S after it is gone, never a
 // transfer target then; a transfer ringing them ends; logout ends the session's streams.
-// Busy and /api/agents/me's engagement come from one query, so they agree at every step.
+// on_call and /api/agents/me's engagement come from one query, so they agree at every step.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
@@ -104,16 +104,27 @@ describe('presence', () => {
     await hangUp(callId);
   });
 
-  it('an agent on a call stays busy and an agent who chose Away stays away, console or not', async () => {
+  it('an agent on a call stays on_call and an agent who chose Away stays away, console or not', async () => {
     await as('alice')('POST', '/api/agents/me/status', { status: 'available' });
     await as('carol')('POST', '/api/agents/me/status', { status: 'away' });
     const callId = await callWithAlice();
     // Neither has a console open; wait past the threshold.
     await sleep((OFFLINE_AFTER_S + 1) * 1000);
-    expect(await presenceOf('alice')).toBe('busy');
+    expect(await presenceOf('alice')).toBe('on_call');
     expect(await presenceOf('carol')).toBe('away');
     await hangUp(callId);
     expect(await presenceOf('alice')).toBe('offline');
+  });
+
+  it('Away carries the reason the agent chose (missed is the server’s to give); Available clears it', async () => {
+    const carol = as('carol');
+    expect((await carol('POST', '/api/agents/me/status', { status: 'away', reason: 'lunch' })).body).toMatchObject({ status: 'away', awayReason: 'lunch' });
+    expect((await carol('GET', '/api/agents/me')).body.agent).toMatchObject({ status: 'away', awayReason: 'lunch', role: 'agent' });
+    expect((await carol('POST', '/api/agents/me/status', { status: 'away', reason: 'missed' })).status).toBe(400);
+    expect((await carol('POST', '/api/agents/me/status', { status: 'away', reason: 'nap' })).status).toBe(400);
+    expect((await carol('POST', '/api/agents/me/status', { status: 'away' })).body).toMatchObject({ status: 'away', awayReason: null });
+    expect((await carol('POST', '/api/agents/me/status', { status: 'available', reason: 'break' })).body).toMatchObject({ status: 'available', awayReason: null });
+    await carol('POST', '/api/agents/me/status', { status: 'away' });
   });
 
   it('a transfer ringing an agent whose console goes away ends at once as target_offline, the caller back with the first agent', async () => {
@@ -204,19 +215,19 @@ describe('presence', () => {
     };
     const callId = await callWithAlice();
     const room = `call-${callId}`;
-    expect(await engagement('alice')).toMatchObject({ kind: 'on_call', status: 'busy', call: { id: callId, room, channel: 'web' }, currentCall: { id: callId } });
+    expect(await engagement('alice')).toMatchObject({ kind: 'on_call', status: 'on_call', call: { id: callId, room, channel: 'web' }, currentCall: { id: callId } });
     expect(await engagement('bob')).toMatchObject({ kind: 'idle', status: 'available', currentCall: null });
 
     const t = (await transferToBob(callId)).body;
     expect(t.target).toEqual({ type: 'agent', agentId: stack.agents.bob.id, name: 'Bob', number: null });
     expect(await engagement('alice')).toMatchObject({ kind: 'on_call', call: { id: callId, state: 'on_hold', transfer: { id: t.id, state: 'ringing' } } });
-    // Ringing is not busy: Bob could still take a call from the queue.
+    // Ringing is not on a call: Bob could still take a call from the queue.
     expect(await engagement('bob')).toMatchObject({ kind: 'ringing', status: 'available', transfer: { id: t.id } });
 
     expect((await as('bob')('POST', `/api/transfers/${t.id}/accept`)).status).toBe(200);
     expect(await engagement('bob')).toMatchObject({
       kind: 'consulting',
-      status: 'busy',
+      status: 'on_call',
       transfer: { id: t.id, state: 'consulting' },
       call: { id: callId, room, agentId: stack.agents.alice.id },
       currentCall: null,
@@ -226,16 +237,16 @@ describe('presence', () => {
     // A during the introduction: the real call, B's now, in its real room (the console invents nothing).
     expect(await engagement('alice')).toMatchObject({
       kind: 'introducing',
-      status: 'busy',
+      status: 'on_call',
       transfer: { id: t.id, state: 'introducing' },
       call: { id: callId, room, state: 'active', agentId: stack.agents.bob.id, agentName: 'Bob' },
       currentCall: null,
     });
-    expect(await engagement('bob')).toMatchObject({ kind: 'on_call', status: 'busy', call: { id: callId, transfer: { id: t.id } } });
+    expect(await engagement('bob')).toMatchObject({ kind: 'on_call', status: 'on_call', call: { id: callId, transfer: { id: t.id } } });
 
     expect((await as('alice')('POST', `/api/transfers/${t.id}/complete`)).status).toBe(200);
     expect(await engagement('alice')).toMatchObject({ kind: 'idle', currentCall: null });
-    expect((await engagement('alice')).status).not.toBe('busy');
+    expect((await engagement('alice')).status).not.toBe('on_call');
     expect(await engagement('bob')).toMatchObject({ kind: 'on_call', call: { id: callId, transfer: null } });
 
     expect((await as('bob')('POST', `/api/calls/${callId}/hangup`)).status).toBe(200);

@@ -162,7 +162,7 @@ describe('warm transfer API', () => {
     await finish(call.id);
   });
 
-  it('B not answering within TRANSFER_RING_TIMEOUT_S returns the caller to A', async () => {
+  it('B not answering within TRANSFER_RING_TIMEOUT_S returns the caller to A and makes B away (missed)', async () => {
     const call = await callWithAlice();
     const t = await startTransfer(call.id);
     const timedOut = await eventually(async () => {
@@ -170,6 +170,11 @@ describe('warm transfer API', () => {
       return v.state === 'timed_out' ? v : null;
     }, 15_000, 'transfer timed out');
     expect(timedOut.failReason).toBe('no_answer');
+    // Bob missed it: he is away (reason missed) until he says he is back, so nobody else rings him in vain.
+    const bob = (await as('bob')('GET', '/api/agents/me')).body.agent;
+    expect(bob).toMatchObject({ status: 'away', awayReason: 'missed' });
+    const listed = ((await as('alice')('GET', '/api/agents')).body as { id: string }[]).find((a) => a.id === stack.agents.bob.id);
+    expect(listed).toEqual({ id: stack.agents.bob.id, name: 'Bob', status: 'away', awayReason: 'missed' });
     expect(await callOf(call.id)).toMatchObject({ state: 'active', agentId: stack.agents.alice.id });
     expect(await callerPerm(call.room, call.id)).toMatchObject({ canSubscribe: true });
     await finish(call.id);

@@ -5,7 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  AGENT_ROLES,
   AGENT_STATUSES,
+  AWAY_REASONS,
   CALL_STATES,
   END_REASONS,
   ENGAGEMENT_KINDS,
@@ -16,6 +18,7 @@ import {
   TIMELINE_EVENTS,
   TRANSFER_FAIL_REASONS,
   TRANSFER_STATES,
+  WRAP_UP_ENDINGS,
 } from '@warmline/contract';
 import Fastify from 'fastify';
 import type { TSchema } from 'typebox';
@@ -123,6 +126,10 @@ describe('the contract', () => {
     expect(list(/state\s+text NOT NULL CHECK \(state IN \(([^)]*)\)\)/)).toEqual(sorted(CALL_STATES));
     expect(list(/status\s+text NOT NULL DEFAULT 'away' CHECK \(status IN \(([^)]*)\)\)/)).toEqual(sorted(AGENT_STATUSES));
     expect(list(/transfers_one_open_per_call[^;]*WHERE state IN \(([^)]*)\)/)).toEqual(sorted(OPEN_TRANSFER_STATES));
+    const v5 = fs.readFileSync(path.join(SRC, 'store/migrations/005_wrap_up_roles.sql'), 'utf8');
+    const list5 = (re: RegExp) => sorted((v5.match(re)?.[1] ?? '').split(',').map((s) => s.trim().replace(/'/g, '')));
+    expect(list5(/role text NOT NULL DEFAULT 'agent' CHECK \(role IN \(([^)]*)\)\)/)).toEqual(sorted(AGENT_ROLES));
+    expect(list5(/ended_by\s+text CHECK \(ended_by IN \(([^)]*)\)\)/)).toEqual(sorted(WRAP_UP_ENDINGS));
   });
 
   it('the OpenAPI schemas enumerate the contract’s names', () => {
@@ -134,6 +141,9 @@ describe('the contract', () => {
     expect(anyEnum(schemas.TransferView.properties.failReason)).toEqual(sorted(TRANSFER_FAIL_REASONS));
     expect(enumOf(schemas.TimelineEntry.properties.type)).toEqual(sorted(TIMELINE_EVENTS));
     expect(enumOf(schemas.Presence.properties.status)).toEqual(sorted(PRESENCE));
+    expect(anyEnum(schemas.Presence.properties.awayReason)).toEqual(sorted(AWAY_REASONS));
+    expect(anyEnum(schemas.WrapUpView.properties.endedBy)).toEqual(sorted(WRAP_UP_ENDINGS));
+    expect(enumOf(schemas.AgentHome.properties.agent.properties.role)).toEqual(sorted(AGENT_ROLES));
     expect(enumOf(schemas.ErrorBody.properties.code)).toEqual(sorted(ERROR_CODES));
   });
 });
@@ -178,6 +188,20 @@ describe('closed response schemas', () => {
     queuePosition: null,
     timeline: [{ at: '2025-01-01T10:00:00.000Z', type: 'transfer_requested', detail: { transferId: 't1', nested: { a: [1] } } }],
     transfer,
+    disposition: 'Resolved',
+    wrapUps: [
+      {
+        id: 'w1',
+        callId: 'c1',
+        agent: { id: B, name: 'Bob' },
+        startedAt: '2025-01-01T10:05:00.000Z',
+        endsAt: '2025-01-01T10:06:00.000Z',
+        doneAt: '2025-01-01T10:05:30.000Z',
+        endedBy: 'agent',
+        disposition: 'Resolved',
+        notes: 'refunded',
+      },
+    ],
   };
   const ringing: TransferView = { ...transfer, state: 'ringing', acceptedAt: null };
   const phone: TransferView = { ...transfer, target: { type: 'phone', agentId: null, name: '+1 ••• ••• 4567', number: '+1 ••• ••• 4567' } };
@@ -187,6 +211,7 @@ describe('closed response schemas', () => {
     { kind: 'on_call', call: { ...call, transfer: phone } },
     { kind: 'consulting', transfer, call },
     { kind: 'introducing', transfer: { ...transfer, state: 'introducing' }, call: { ...call, state: 'active', agentId: B, agentName: 'Bob' } },
+    { kind: 'wrap_up', wrapUp: { ...call.wrapUps[0]!, doneAt: null, endedBy: null, disposition: null }, lastCall: { ...call, state: 'ended', transfer: null } },
   ];
 
   it('the engagement union has one variant per contract kind', () => {
@@ -197,7 +222,7 @@ describe('closed response schemas', () => {
 
   it('serialize a full agent home, in every engagement, without dropping a field', async () => {
     const homes: AgentHome[] = engagements.map((engagement) => ({
-      agent: { id: A, name: 'Alice', email: 'alice@example.com', status: 'busy' },
+      agent: { id: A, name: 'Alice', email: 'alice@example.com', status: 'on_call', awayReason: null, role: 'supervisor' },
       engagement,
       currentCall: engagement.kind === 'on_call' ? engagement.call : null,
       incomingTransfers: [ringing],

@@ -1,15 +1,16 @@
 // The agent console: sign-in, then queue + colleagues on the left, the current call (or an
 // incoming transfer / consultation) in the middle.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { api } from '../shared/api';
+import { ApiError, api, errorMessage } from '../shared/api';
 import { unlockAudioOnGesture } from '../shared/audioContext';
 import { callRoom } from '../shared/livekit';
 import { ringTone } from '../shared/ringTone';
-import type { CallView } from '../shared/types';
+import type { CallView, PublicConfig } from '../shared/types';
 import { isOpenTransfer } from '../shared/types';
 import { CallCard } from './CallCard';
 import { ConsoleHeader } from './ConsoleHeader';
 import { IdlePanel } from './IdlePanel';
+import { WrapUpPanel } from './WrapUpPanel';
 import { IncomingTransferCard } from './IncomingTransferCard';
 import { LoginForm } from './LoginForm';
 import { NoticeBanners } from './NoticeBanners';
@@ -31,15 +32,15 @@ export function AgentConsole() {
   const actions = useActions(notices, () => void data.refreshMe());
   const room = useAgentRoom(data.me, data.meSentAt, data.refreshMe);
   const declinedByMe = useRef(new Set<string>());
-  const [ringS, setRingS] = useState(DEFAULT_RING_S);
+  const [config, setConfig] = useState<PublicConfig | null>(null);
   useTransferOutcomes(data.me, notices, declinedByMe);
 
   useEffect(() => {
     unlockAudioOnGesture();
     api
       .config()
-      .then((c) => setRingS(c.transferRingTimeoutS || DEFAULT_RING_S))
-      .catch(() => undefined);
+      .then(setConfig)
+      .catch(() => setConfig({ devMode: false, transferRingTimeoutS: DEFAULT_RING_S, phone: null }));
   }, []);
 
   const me = data.me;
@@ -80,7 +81,9 @@ export function AgentConsole() {
 
   const myId = me.agent.id;
   const acceptingCallId = data.queue.find((c) => actions.isPending(`accept-call-${c.id}`))?.id ?? null;
-  const acceptBlocked = engaged ? 'Finish your current call first' : null;
+  // After-call work: no call from the queue until Done (or WRAP_UP_TIMEOUT_S), as the server says.
+  const wrapping = me.engagement.kind === 'wrap_up' ? me.engagement : null;
+  const acceptBlocked = engaged ? 'Finish your current call first' : wrapping ? 'Finish your wrap-up first' : null;
 
   const acceptCall = (c: CallView) =>
     void actions
@@ -101,8 +104,8 @@ export function AgentConsole() {
         agent={me.agent}
         live={data.live}
         statusPending={actions.isPending('status')}
-        onStatus={(s) =>
-          void actions.run('status', () => api.setStatus(s), 'Could not change your status').then(() => data.refreshAgents())
+        onStatus={(choice) =>
+          void actions.run('status', () => api.setStatus(choice), 'Could not change your status').then(() => data.refreshAgents())
         }
         onLogout={() =>
           void (async () => {
@@ -116,13 +119,13 @@ export function AgentConsole() {
         <aside className="sidebar">
           <QueuePanel
             queue={data.queue}
-            canAccept={!engaged}
+            canAccept={!engaged && !wrapping}
             blockedReason={acceptBlocked}
             acceptingId={acceptingCallId}
             onAccept={acceptCall}
           />
           <PresencePanel agents={data.agents} myId={myId} />
-          <RecentCallsPanel refreshKey={ownCall?.id ?? null} />
+          <RecentCallsPanel refreshKey={ownCall?.id ?? wrapping?.wrapUp.id ?? null} />
         </aside>
         <main className="console-main">
           <NoticeBanners notices={notices} />
@@ -159,7 +162,8 @@ export function AgentConsole() {
               outgoing={outgoing && outgoing.callId === shownCall.id ? outgoing : null}
               agents={data.agents}
               actions={actions}
-              defaultRingS={ringS}
+              defaultRingS={config?.transferRingTimeoutS || DEFAULT_RING_S}
+              phone={config ? config.phone : undefined}
               onHold={(hold) => void actions.run('hold', () => api.hold(shownCall.id, hold), hold ? 'Could not hold' : 'Could not resume')}
               onHangup={() =>
                 void actions.run(
@@ -172,17 +176,24 @@ export function AgentConsole() {
                 )
               }
               onRejoin={() => void actions.run('rejoin', () => room.rejoin(), 'Could not reconnect')}
-              onStartTransfer={(target, text, flushNotes) =>
-                actions.run(
+              onStartTransfer={async (target, text, flushNotes) => {
+                // The server's refusal (a bad number, a busy colleague) is shown in the form, where
+                // the agent fixes it; a 503 means it was recorded, so that one goes to the banners.
+                const refused = { error: null as string | null };
+                const ok = await actions.run(
                   'transfer-start',
                   async () => {
                     notices.clear('transfer-outcome');
                     await flushNotes(); // the summary is built from the saved notes
-                    await api.startTransfer(shownCall.id, target, text);
+                    await api.startTransfer(shownCall.id, target, text).catch((err: unknown) => {
+                      if (err instanceof ApiError && err.code === 'media_unavailable') throw err;
+                      refused.error = errorMessage(err);
+                    });
                   },
                   'Could not start the transfer',
-                )
-              }
+                );
+                return ok && !refused.error ? { ok: true } : { ok: false, error: refused.error };
+              }}
               onCompleteTransfer={(t, introduce) =>
                 void actions.run(
                   introduce ? 'transfer-introduce' : 'transfer-complete',
@@ -206,7 +217,28 @@ export function AgentConsole() {
               }
             />
           )}
-          {!shownCall && !consult && ringing.length === 0 && <IdlePanel status={me.agent.status} queueLength={data.queue.length} />}
+          {wrapping && !shownCall && (
+            <WrapUpPanel
+              wrapUp={wrapping.wrapUp}
+              lastCall={wrapping.lastCall}
+              pending={actions.isPending('wrap-up')}
+              onDone={(disposition, notes) =>
+                void actions
+                  .run(
+                    'wrap-up',
+                    async () => {
+                      await notes.flush(); // no save left to land after the wrap-up is over
+                      await api.wrapUp(wrapping.wrapUp.callId, disposition, notes.value);
+                    },
+                    'Could not finish the wrap-up',
+                  )
+                  .then(() => data.refreshAgents())
+              }
+            />
+          )}
+          {!shownCall && !consult && !wrapping && ringing.length === 0 && (
+            <IdlePanel status={me.agent.status} awayReason={me.agent.awayReason} queueLength={data.queue.length} />
+          )}
         </main>
       </div>
     </div>

@@ -1,14 +1,14 @@
 import { RoomIndicator } from '../shared/RoomIndicator';
-import { PRESENCE_LABEL } from '../shared/format';
 import { useCallRoom } from '../shared/livekit';
-import type { Agent } from '../shared/types';
+import type { Agent, StatusChoice } from '../shared/types';
+import { StatusControl } from './StatusControl';
 import type { LiveState } from './useAgentData';
 
 interface Props {
   agent: Agent;
   live: LiveState;
   statusPending: boolean;
-  onStatus(s: 'available' | 'away'): void;
+  onStatus(choice: StatusChoice): void;
   onLogout(): void;
 }
 
@@ -34,19 +34,7 @@ export function ConsoleHeader({ agent, live, statusPending, onStatus, onLogout }
           <small className="muted block">{agent.email}</small>
         </span>
       </span>
-      <span className={`badge badge-${agent.status}`}>{PRESENCE_LABEL[agent.status]}</span>
-      <label className="status-select">
-        <span className="sr-only">My status</span>
-        <select
-          data-testid="agent-status"
-          value={agent.status === 'away' ? 'away' : 'available'}
-          disabled={statusPending}
-          onChange={(e) => onStatus(e.target.value === 'away' ? 'away' : 'available')}
-        >
-          <option value="available">Available</option>
-          <option value="away">Away</option>
-        </select>
-      </label>
+      <StatusControl agent={agent} pending={statusPending} onChoose={onStatus} />
       <button data-testid="logout-button" className="btn btn-ghost" onClick={onLogout}>
         Sign out
       </button>

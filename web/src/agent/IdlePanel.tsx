@@ -1,7 +1,13 @@
 import { Icon } from '../shared/Icon';
-import type { PresenceStatus } from '../shared/types';
+import type { AwayReason, PresenceStatus } from '../shared/types';
 
-export function IdlePanel({ status, queueLength }: { status: PresenceStatus; queueLength: number }) {
+interface Props {
+  status: PresenceStatus;
+  awayReason: AwayReason | null;
+  queueLength: number;
+}
+
+export function IdlePanel({ status, awayReason, queueLength }: Props) {
   return (
     <section className="card idle-panel">
       <div className="idle-icon" aria-hidden>
@@ -10,7 +16,10 @@ export function IdlePanel({ status, queueLength }: { status: PresenceStatus; que
       {status === 'away' ? (
         <>
           <h2>You are away</h2>
-          <p className="muted">Colleagues cannot transfer calls to you. Switch to Available when you are back.</p>
+          <p className="muted">
+            {awayReason === 'missed' ? 'A transfer rang out without an answer, so you were set to Away. ' : ''}
+            Colleagues cannot transfer calls to you. Switch to Available when you are back.
+          </p>
         </>
       ) : (
         <>

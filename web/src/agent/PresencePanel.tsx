@@ -1,7 +1,7 @@
-import { PRESENCE_LABEL } from '../shared/format';
+import { presenceText } from '../shared/format';
 import type { Presence } from '../shared/types';
 
-const ORDER = { available: 0, busy: 1, away: 2, offline: 3 } as const;
+const ORDER = { available: 0, on_call: 1, wrap_up: 2, away: 3, offline: 4 } as const;
 
 export function PresencePanel({ agents, myId }: { agents: Presence[]; myId: string }) {
   const colleagues = agents.filter((a) => a.id !== myId).sort((a, b) => ORDER[a.status] - ORDER[b.status] || a.name.localeCompare(b.name));
@@ -17,7 +17,7 @@ export function PresencePanel({ agents, myId }: { agents: Presence[]; myId: stri
           <li key={a.id} className="agent-presence" data-testid="agent-presence" data-agent-id={a.id} data-status={a.status}>
             <span className={`presence-dot presence-${a.status}`} aria-hidden />
             <span className="name">{a.name}</span>
-            <span className={`badge badge-${a.status} badge-small`}>{PRESENCE_LABEL[a.status]}</span>
+            <span className={`badge badge-${a.status} badge-small`}>{presenceText(a)}</span>
           </li>
         ))}
       </ul>

@@ -4,24 +4,28 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage } from '../shared/api';
 import { Icon } from '../shared/Icon';
 import { CALL_STATE_LABEL, clockTime, endReasonForAgent, formatDuration, msBetween } from '../shared/format';
+import { phoneSpecialistNumber, withPhoneSpecialist } from '../shared/phone';
+import { MaskedText, PhoneBadge } from '../shared/PhoneText';
 import type { CallView } from '../shared/types';
 import { Timeline } from './Timeline';
+import { DispositionBadge, DispositionFilter, WrapUpList } from './WrapUpSummary';
 
 export function RecentCallsPanel({ refreshKey }: { refreshKey: unknown }) {
   const [open, setOpen] = useState(false);
   const [calls, setCalls] = useState<CallView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
+  const [disposition, setDisposition] = useState('');
 
   const load = useCallback(() => {
     api
-      .recentCalls()
+      .recentCalls(disposition || undefined)
       .then((c) => {
         setCalls(c);
         setError(null);
       })
       .catch((err) => setError(errorMessage(err)));
-  }, []);
+  }, [disposition]);
 
   useEffect(() => {
     if (open) load();
@@ -37,6 +41,7 @@ export function RecentCallsPanel({ refreshKey }: { refreshKey: unknown }) {
           Recent calls
         </button>
       </h2>
+      {open && <DispositionFilter value={disposition} onChange={setDisposition} />}
       {open && (
         <ul className="recent-list" data-testid="recent-calls">
           {error && <li className="alert alert-error">{error}</li>}
@@ -50,12 +55,18 @@ export function RecentCallsPanel({ refreshKey }: { refreshKey: unknown }) {
             <li key={c.id}>
               <button className="recent-item" onClick={() => setSelected(c.id)} data-testid="recent-call" data-call-id={c.id}>
                 <span className="recent-main">
-                  <strong>{c.callerName}</strong>
+                  <span className="caller-line">
+                    <strong>
+                      <MaskedText text={c.callerName} />
+                    </strong>
+                    {c.channel === 'phone' && <PhoneBadge />}
+                  </span>
                   <span className={`badge badge-small badge-${c.state}`}>{CALL_STATE_LABEL[c.state]}</span>
+                  <DispositionBadge call={c} />
                 </span>
                 <span className="muted small">
                   {clockTime(c.createdAt)}
-                  {c.agentName ? ` · ${c.agentName}` : ''}
+                  {c.agentName ? ` · ${c.agentName}` : withPhoneSpecialist(c) ? ' · with a phone specialist' : ''}
                   {c.answeredAt && c.endedAt ? ` · ${formatDuration(msBetween(c.answeredAt, c.endedAt))}` : ''}
                 </span>
               </button>
@@ -99,7 +110,12 @@ function CallDetailDialog({ callId, onClose }: { callId: string; onClose(): void
         )}
         {call && (
           <>
-            <h2 className="caller-name">{call.callerName}</h2>
+            <div className="caller-line">
+              <h2 className="caller-name">
+                <MaskedText text={call.callerName} />
+              </h2>
+              {call.channel === 'phone' && <PhoneBadge size="normal" />}
+            </div>
             {call.reason && <p className="reason muted">“{call.reason}”</p>}
             <dl className="facts">
               <dt>State</dt>
@@ -108,7 +124,7 @@ function CallDetailDialog({ callId, onClose }: { callId: string; onClose(): void
                 {call.endReason ? endReasonForAgent(call.endReason) : ''}
               </dd>
               <dt>Agent</dt>
-              <dd>{call.agentName ?? '—'}</dd>
+              <dd data-testid="call-detail-agent">{call.agentName ?? <PhoneSpecialist call={call} />}</dd>
               <dt>Started</dt>
               <dd>{clockTime(call.createdAt)}</dd>
               {call.answeredAt && (
@@ -125,6 +141,12 @@ function CallDetailDialog({ callId, onClose }: { callId: string; onClose(): void
               )}
               <dt>Holds</dt>
               <dd>{call.holdCount}</dd>
+              {call.disposition && (
+                <>
+                  <dt>Disposition</dt>
+                  <dd data-testid="call-detail-disposition">{call.disposition}</dd>
+                </>
+              )}
             </dl>
             {call.notes && (
               <>
@@ -132,6 +154,7 @@ function CallDetailDialog({ callId, onClose }: { callId: string; onClose(): void
                 <p className="notes-readonly">{call.notes}</p>
               </>
             )}
+            <WrapUpList call={call} />
             <div className="mt">
               <Timeline entries={call.timeline} testId="history-timeline" />
             </div>
@@ -139,5 +162,16 @@ function CallDetailDialog({ callId, onClose }: { callId: string; onClose(): void
         )}
       </div>
     </div>
+  );
+}
+
+/** No agent on the call: say who has (or had) it when that was a phone specialist. */
+function PhoneSpecialist({ call }: { call: CallView }) {
+  const number = phoneSpecialistNumber(call);
+  if (!number && !withPhoneSpecialist(call)) return <>—</>;
+  return (
+    <span className="with-phone">
+      <Icon name="phone" size={14} /> {call.state === 'ended' ? 'Was with' : 'With'} phone specialist {number && <MaskedText text={number} />}
+    </span>
   );
 }

@@ -11,6 +11,8 @@ const TONE: Record<TimelineEvent, 'good' | 'bad' | 'hold' | 'transfer' | 'neutra
   ended: 'bad',
   agent_dropped: 'neutral',
   handed_over: 'transfer',
+  wrapped_up: 'neutral',
+  disposition_set: 'neutral',
   transfer_requested: 'transfer',
   summary_ready: 'transfer',
   transfer_accepted: 'transfer',

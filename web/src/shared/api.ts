@@ -3,11 +3,15 @@ import type {
   CallerCallView,
   CallView,
   CreatedCall,
+  DispositionList,
   Me,
   Presence,
   PublicConfig,
   RoomGrant,
+  StatusChoice,
+  TransferTarget,
   TransferView,
+  WrapUpView,
 } from './types';
 
 export class ApiError extends Error {
@@ -105,11 +109,15 @@ export const api = {
     }),
   logout: () => request<unknown>('POST', '/api/auth/logout', {}),
   me: () => request<Me>('GET', '/api/agents/me'),
-  setStatus: (status: 'available' | 'away') => request<unknown>('POST', '/api/agents/me/status', { status }),
+  setStatus: (choice: StatusChoice) => request<Presence>('POST', '/api/agents/me/status', choice),
   agents: () => request<Presence[]>('GET', '/api/agents'),
   queue: () => request<CallView[]>('GET', '/api/queue'),
 
-  recentCalls: () => request<CallView[]>('GET', '/api/calls'),
+  /** The newest calls this agent took part in (a supervisor: all), optionally with one disposition. */
+  recentCalls: (disposition?: string) => request<CallView[]>('GET', `/api/calls${disposition ? `?disposition=${enc(disposition)}` : ''}`),
+  dispositions: () => request<DispositionList>('GET', '/api/dispositions'),
+  wrapUp: (callId: string, disposition: string, notes: string) =>
+    request<WrapUpView>('POST', `/api/calls/${enc(callId)}/wrapup`, { disposition, notes }),
   getCall: (id: string) => request<CallView>('GET', `/api/calls/${enc(id)}`),
 
   // Agent call control
@@ -122,9 +130,9 @@ export const api = {
   saveNotes: (id: string, notes: string) => request<unknown>('PUT', `/api/calls/${enc(id)}/notes`, { notes }),
 
   // Transfers
-  startTransfer: (callId: string, agentId: string, notes: string) =>
+  startTransfer: (callId: string, target: TransferTarget, notes: string) =>
     request<TransferView>('POST', `/api/calls/${enc(callId)}/transfers`, {
-      target: { type: 'agent', agentId },
+      target,
       ...(notes.trim() ? { notes } : {}), // the server trims (and keeps a leading U+FEFF as typed)
     }),
   getTransfer: (id: string) => request<TransferView>('GET', `/api/transfers/${enc(id)}`),

@@ -1,5 +1,5 @@
 // Formatting helpers: durations, clock times, and human words for states and events.
-import type { CallState, EndReason, PresenceStatus, TimelineEvent, TransferFailReason, TransferView } from './types';
+import type { AwayReason, CallState, EndReason, PresenceStatus, TimelineEvent, TransferFailReason, TransferView } from './types';
 
 /** 83_000 → "01:23"; 3_723_000 → "1:02:03". Negative values count as zero. */
 export function formatDuration(ms: number): string {
@@ -41,9 +41,24 @@ export const CALL_STATE_LABEL: Record<CallState, string> = {
 export const PRESENCE_LABEL: Record<PresenceStatus, string> = {
   available: 'Available',
   away: 'Away',
-  busy: 'On a call',
+  wrap_up: 'Wrap-up',
+  on_call: 'On a call',
   offline: 'Offline',
 };
+
+export const AWAY_REASON_LABEL: Record<AwayReason, string> = {
+  break: 'Break',
+  lunch: 'Lunch',
+  meeting: 'Meeting',
+  training: 'Training',
+  other: 'Other',
+  missed: 'Missed a transfer',
+};
+
+/** "Away · Lunch", "On a call": a presence as one short phrase. */
+export function presenceText(p: { status: PresenceStatus; awayReason: AwayReason | null }): string {
+  return p.status === 'away' && p.awayReason ? `Away · ${AWAY_REASON_LABEL[p.awayReason]}` : PRESENCE_LABEL[p.status];
+}
 
 // Labels are keyed by the contract's names: a new reason fails the type check until it has words.
 const END_WORDS_FOR_CALLER: Record<EndReason, string> = {
@@ -124,6 +139,8 @@ const TIMELINE_WORDS: Record<TimelineEvent, string> = {
   ended: 'Call ended',
   agent_dropped: 'Agent dropped — caller back in the queue',
   handed_over: 'Handed over',
+  wrapped_up: 'Wrap-up done',
+  disposition_set: 'Disposition recorded',
   transfer_requested: 'Transfer requested',
   summary_ready: 'Handoff summary ready',
   transfer_accepted: 'Colleague answered',

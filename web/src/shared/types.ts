@@ -3,10 +3,12 @@
 // (server/src/http/schemas.ts), imported with `import type`, which the bundler erases, so the
 // browser gets no schema code and no field is typed twice. Names (states, reasons, events)
 // come from @warmline/contract, the lists the server sends from.
-import { isOpenTransferState, type TransferState } from '@warmline/contract';
-import type { AgentHome, JoinInfo } from '../../../server/src/http/schemas';
+import { isOpenTransferState, type ChosenAwayReason, type TransferState } from '@warmline/contract';
+import type { AgentHome, Dispositions, JoinInfo, PublicConfig } from '../../../server/src/http/schemas';
 
 export type {
+  AgentRole,
+  AwayReason,
   CallState,
   EndReason,
   EngagementKind,
@@ -20,8 +22,10 @@ export type {
   CallView,
   Engagement,
   Presence,
+  PublicConfig,
   TimelineEntry,
   TransferView,
+  WrapUpView,
 } from '../../../server/src/http/schemas';
 
 /** GET /api/agents/me. */
@@ -32,14 +36,19 @@ export type RoomGrant = JoinInfo;
 
 export const isOpenTransfer = (t: { state: TransferState } | null | undefined): boolean => !!t && isOpenTransferState(t.state);
 
-// POST /api/calls and GET /api/config declare their bodies inline in their routes (or not at
-// all); they are the two shapes still written out here.
+/** GET /api/dispositions. */
+export type DispositionList = Dispositions;
+/** What the agent may choose (POST /api/agents/me/status). */
+export type StatusChoice = { status: 'available' } | { status: 'away'; reason: ChosenAwayReason };
+
+/** GET /api/config's phone settings; null: phones are not configured. */
+export type PhoneConfig = PublicConfig['phone'];
+
+// Two shapes are declared inline in their routes, so they are written out here: who a transfer
+// rings (the `target` of POST /api/calls/{id}/transfers) and POST /api/calls's answer.
+export type TransferTarget = { type: 'agent'; agentId: string } | { type: 'phone'; number: string };
+
 export interface CreatedCall extends RoomGrant {
   id: string;
   callerKey: string;
-}
-
-export interface PublicConfig {
-  devMode: boolean;
-  transferRingTimeoutS: number;
 }
