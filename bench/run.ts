@@ -29,6 +29,7 @@ const BENCHMARKS: Record<string, Runner> = {
   api: async (o) => (await import('./api.js')).benchApi(o),
   phone: async (o) => (await import('./phone-bridge.js')).benchPhone(o),
   summary: async (o) => (await import('./summary-quality.js')).benchSummary(o),
+  'phone-handoff': async (o) => (await import('./phone-handoff.js')).benchPhoneHandoff(o),
 };
 
 const argv = process.argv.slice(2).filter((a) => a !== '--');
