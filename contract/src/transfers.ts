@@ -25,9 +25,17 @@ export const TRANSFER_TARGET_TYPES = ['agent', 'phone'] as const;
 export type TransferTargetType = (typeof TRANSFER_TARGET_TYPES)[number];
 
 /**
+ * Who A talks to during the consultation (server-enforced): target: A and B, the caller held;
+ * caller: A and the caller, B held; both: all three (a conference, A still has the call).
+ */
+export const TALK_TO = ['target', 'caller', 'both'] as const;
+export type TalkTo = (typeof TALK_TO)[number];
+
+/**
  * no_answer: the ring timed out (or the phone was not answered); agent_left: A dropped before B
  * answered; target_left: B dropped (or the phone hung up) mid-consultation; target_offline: B's
- * console went away while ringing; busy, dial_failed, voicemail: what the phone network answered.
+ * console went away while ringing; left_consultation: B left after the briefing (declined having
+ * heard it); busy, dial_failed, voicemail: what the phone network answered.
  */
 export const TRANSFER_FAIL_REASONS = [
   'cancelled',
@@ -37,6 +45,7 @@ export const TRANSFER_FAIL_REASONS = [
   'agent_left',
   'target_left',
   'target_offline',
+  'left_consultation',
   'busy',
   'dial_failed',
   'voicemail',

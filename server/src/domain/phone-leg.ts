@@ -2,14 +2,14 @@
 // should still exist, and what its bridge sends and plays. Twilio and the bridge follow this
 // exactly as LiveKit follows room-policy.ts.
 import type { CallState } from './call.js';
-import { isOpen, type TransferState } from './transfer.js';
+import { isOpen, type TalkTo, type TransferState } from './transfer.js';
 
 export interface LegRecord {
   role: 'caller' | 'specialist';
   transferId: string | null;
   call: { state: CallState; phoneTransferId: string | null };
   /** The leg's own transfer (specialists only). */
-  transfer: { state: TransferState } | null;
+  transfer: { state: TransferState; talkTo?: TalkTo } | null;
 }
 
 /** live: talk and listen; hold_music: nothing published, music played; silent: neither. */
@@ -26,7 +26,9 @@ export function legWanted(r: LegRecord): boolean {
 export function legMode(r: LegRecord): LegMode | null {
   if (!legWanted(r)) return null;
   if (r.role === 'caller') return r.call.state === 'active' ? 'live' : 'hold_music';
-  return r.transfer?.state === 'ringing' ? 'silent' : 'live';
+  if (r.transfer?.state === 'ringing') return 'silent';
+  // Held while A talks to the caller (its LiveKit permission is revoked too): music, not silence.
+  return r.transfer?.state === 'consulting' && r.transfer.talkTo === 'caller' ? 'hold_music' : 'live';
 }
 
 /** Twilio's CallStatus values in the order a call moves through them; terminal ones last. */

@@ -2,7 +2,7 @@
 // of the record. The reconciler compares this with what LiveKit reports and fixes the
 // difference; tokens are minted from it, so a token never grants more than the record.
 import type { CallState } from './call.js';
-import type { TransferState } from './transfer.js';
+import type { TalkTo, TransferState } from './transfer.js';
 
 export interface Permission {
   canPublish: boolean;
@@ -15,13 +15,19 @@ export type Member = { kind: 'caller' } | { kind: 'agent'; agentId: string } | {
 export interface RoomRecord {
   call: { id: string; state: CallState; agentId: string | null; phoneTransferId: string | null };
   /** The call's open transfer, if any. */
-  transfer: { id: string; state: TransferState; fromAgentId: string; targetAgentId: string | null } | null;
+  transfer: { id: string; state: TransferState; fromAgentId: string; targetAgentId: string | null; talkTo?: TalkTo } | null;
 }
 
 export const LIVE: Permission = { canPublish: true, canSubscribe: true };
 /** Held: the SFU forwards nothing to the caller and unpublishes their microphone. */
 export const HELD: Permission = { canPublish: false, canSubscribe: false };
 
+/**
+ * LiveKit permissions are per participant, not per pair, so "A talks to one, the other held"
+ * means the other can neither publish nor subscribe: B while A talks to the caller, the caller
+ * (on hold in the call record) while A talks to B.
+ */
+const targetHeld = (t: RoomRecord['transfer']) => t?.state === 'consulting' && t.talkTo === 'caller';
 
 /**
  * The permission `member` is entitled to in this call's room, or null when they must not be
@@ -33,12 +39,16 @@ export function entitlement(r: RoomRecord, member: Member): Permission | null {
   // Waiting: nobody else is entitled to the room and an agent gets no permission before the
   // server has checked them, so the caller's microphone reaches no one; it stays published so
   // that the agent who answers hears the caller at once (no revoke/re-publish race at join).
-  if (member.kind === 'caller') return call.state === 'on_hold' ? HELD : LIVE;
+  if (member.kind === 'caller') {
+    // The call's hold and talkTo change together; either one alone is enough to hold the caller.
+    const consultingB = transfer?.state === 'consulting' && (transfer.talkTo ?? 'target') === 'target';
+    return call.state === 'on_hold' || consultingB ? HELD : LIVE;
+  }
   if (member.kind === 'phone') {
     // The specialist's phone from the moment it answered (consulting) while the transfer is
     // open, then as the one who has the caller after completion.
     if (call.state === 'active' && call.phoneTransferId === member.transferId) return LIVE;
-    if (transfer?.id === member.transferId && transfer.state !== 'ringing') return LIVE;
+    if (transfer?.id === member.transferId && transfer.state !== 'ringing') return targetHeld(transfer) ? HELD : LIVE;
     return null;
   }
   const id = member.agentId;
@@ -46,7 +56,7 @@ export function entitlement(r: RoomRecord, member: Member): Permission | null {
   if (transfer) {
     // A stays while the transfer is open (ringing, consulting, introducing); B from acceptance on.
     if (transfer.fromAgentId === id) return LIVE;
-    if (transfer.targetAgentId === id && transfer.state !== 'ringing') return LIVE;
+    if (transfer.targetAgentId === id && transfer.state !== 'ringing') return targetHeld(transfer) ? HELD : LIVE;
   }
   return null;
 }

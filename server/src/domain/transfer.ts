@@ -5,13 +5,16 @@
 //   ringing ──accept──▶ consulting ──complete{introduce}──▶ introducing ──complete──▶ completed
 //      │                   │   └──────────complete──────────────────────────────────▲
 //      └─ decline / timeout / target_offline / cancel / caller_left / failed ◀─┘
+// While consulting A chooses who they talk to (talk_to): B (the caller held, the default), the
+// caller (B held: the call is A's and active again) or both (a conference, A still has the call).
+// B may leave the consultation (declining after the briefing): the caller is back with A.
 // A phone target has no console: Twilio's reports stand in for B's clicks (phone_answered when
 // its audio reaches the room, phone_ended with what the network said).
 // State and fail-reason names come from the contract the console shares (contract/src/transfers.ts).
-import { isOpenTransferState, type TransferFailReason, type TransferState, type TransferTargetType } from '@warmline/contract';
+import { isOpenTransferState, type TalkTo, type TransferFailReason, type TransferState, type TransferTargetType } from '@warmline/contract';
 import type { CallEvent, Decision } from './call.js';
 
-export type { TransferFailReason, TransferState };
+export type { TalkTo, TransferFailReason, TransferState };
 export const isOpen = isOpenTransferState;
 
 export interface TransferSnapshot {
@@ -22,6 +25,8 @@ export interface TransferSnapshot {
   /** null for a phone target. */
   targetAgentId: string | null;
   failReason: TransferFailReason | null;
+  /** Who A talks to while consulting; 'both' while introducing. */
+  talkTo: TalkTo;
 }
 
 /** How a phone leg ended, as the phone network reported it. */
@@ -30,6 +35,8 @@ export type PhoneOutcome = 'busy' | 'no_answer' | 'failed' | 'voicemail' | 'hung
 export type TransferEvent =
   | { type: 'accept'; agentId: string }
   | { type: 'decline'; agentId: string }
+  | { type: 'leave'; agentId: string } // B leaves the consultation after the briefing
+  | { type: 'talk_to'; agentId: string; talkTo: TalkTo }
   | { type: 'cancel'; agentId: string }
   | { type: 'complete'; agentId: string; introduce: boolean }
   | { type: 'timeout' }
@@ -47,8 +54,13 @@ export type TransferEffect =
 type TransferDecision = Decision<TransferSnapshot, TransferEffect>;
 
 const same = (t: TransferSnapshot): TransferDecision => ({ ok: true, next: t, effects: [], changed: false });
-const go = (t: TransferSnapshot, state: TransferState, effects: TransferEffect[], failReason: TransferFailReason | null = null) =>
-  ({ ok: true, next: { ...t, state, failReason }, effects, changed: true }) as TransferDecision;
+const go = (
+  t: TransferSnapshot,
+  state: TransferState,
+  effects: TransferEffect[],
+  failReason: TransferFailReason | null = null,
+  talkTo: TalkTo = t.talkTo,
+) => ({ ok: true, next: { ...t, state, failReason, talkTo }, effects, changed: true }) as TransferDecision;
 const conflict = (t: TransferSnapshot, what: string): TransferDecision => ({
   ok: false,
   code: 'call_conflict',
@@ -79,6 +91,13 @@ export function decideTransfer(t: TransferSnapshot, event: TransferEvent): Trans
       if (t.state === 'ringing') return go(t, 'declined', [backToA(t)], 'declined');
       if (t.state === 'declined') return same(t);
       return conflict(t, 'decline');
+    case 'leave':
+      if (event.agentId !== t.targetAgentId) return forbidden('Only the agent being transferred to can leave the consultation.');
+      if (t.state === 'consulting') return go(t, 'declined', [removeB(t), backToA(t)], 'left_consultation');
+      if (t.state === 'declined' && t.failReason === 'left_consultation') return same(t); // double click
+      return conflict(t, 'leave the consultation');
+    case 'talk_to':
+      return talkTo(t, event.agentId, event.talkTo);
     case 'cancel':
       if (event.agentId !== t.fromAgentId) return forbidden('Only the agent who started the transfer can cancel it.');
       if (t.state === 'ringing') return go(t, 'cancelled', [backToA(t)], 'cancelled');
@@ -91,7 +110,7 @@ export function decideTransfer(t: TransferSnapshot, event: TransferEvent): Trans
       if (event.agentId !== t.fromAgentId) return forbidden('Only the agent who started the transfer can complete it.');
       if (t.state === 'consulting') {
         return event.introduce
-          ? go(t, 'introducing', [toB(t)])
+          ? go(t, 'introducing', [toB(t)], null, 'both')
           : // A leaves before the caller is let back in, so the caller never hears A again.
             go(t, 'completed', [{ type: 'remove_agent', agentId: t.fromAgentId }, toB(t)]);
       }
@@ -124,6 +143,22 @@ export function decideTransfer(t: TransferSnapshot, event: TransferEvent): Trans
     case 'phone_ended':
       return t.targetType === 'phone' ? phoneEnded(t, event.outcome) : same(t);
   }
+}
+
+/**
+ * A switches who they talk to. The caller's side is the call's own hold (so the caller's page,
+ * the phone caller's bridge and the hold count follow as for any hold); B's side is talkTo.
+ */
+function talkTo(t: TransferSnapshot, agentId: string, want: TalkTo): TransferDecision {
+  if (agentId !== t.fromAgentId) return forbidden('Only the agent who started the transfer chooses who they talk to.');
+  if (t.state === 'introducing' && want === 'both') return same(t);
+  if (t.state !== 'consulting') return conflict(t, 'switch who you talk to');
+  if (want === t.talkTo) return same(t); // double click
+  const caller: TransferEffect = {
+    type: 'call',
+    event: want === 'target' ? { type: 'hold', agentId: t.fromAgentId } : { type: 'resume', agentId: t.fromAgentId },
+  };
+  return go(t, 'consulting', [caller], null, want);
 }
 
 const RING_OUTCOME: Record<PhoneOutcome, [TransferState, TransferFailReason]> = {

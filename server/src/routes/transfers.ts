@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { agentOf } from '../http/auth.js';
-import { TRANSFER_TARGET_TYPES } from '@warmline/contract';
+import { TALK_TO, TRANSFER_TARGET_TYPES } from '@warmline/contract';
 import { AppError } from '../errors.js';
 import { IdParams, JoinInfo, TransferView, errors, oneOf } from '../http/schemas.js';
 import { agentScope, type RoutePlugin } from '../http/plugin.js';
@@ -27,6 +27,11 @@ const Complete = Type.Union([
   Type.Object({ introduce: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
   Type.Null(),
 ]);
+
+const Focus = Type.Object(
+  { talkTo: oneOf(TALK_TO, 'target: A and B, the caller held; caller: A and the caller, B held; both: all three') },
+  { additionalProperties: false },
+);
 
 /** Like trim(), but a leading U+FEFF (which trim() treats as space) is kept as the agent sent it. */
 const trimSpace = (s: string) => s.replace(/^[^\S\uFEFF]+|[^\S\uFEFF]+$/gu, '');
@@ -95,11 +100,33 @@ export const transferRoutes: RoutePlugin = agentScope(async (app, { deps }) => {
     );
 
   simple('/api/transfers/:id/decline', 'Target agent declines: the caller goes back to the first agent', (agentId) => ({ type: 'decline', agentId }));
+  simple(
+    '/api/transfers/:id/leave',
+    'Target agent leaves the consultation (declining after the briefing): removed from the room, the caller back with the first agent',
+    (agentId) => ({ type: 'leave', agentId }),
+  );
   simple('/api/transfers/:id/cancel', 'First agent cancels: the caller goes back to them', (agentId) => ({ type: 'cancel', agentId }));
   simple(
     '/api/transfers/:id/complete',
     'First agent completes (introduce: three-way first, call again to leave)',
     (agentId, body) => ({ type: 'complete', agentId, introduce: body?.introduce === true }),
     Complete,
+  );
+
+  app.post(
+    '/api/transfers/:id/focus',
+    {
+      schema: {
+        tags,
+        summary: 'First agent chooses who they talk to while consulting; the other is held by the media server. The same choice again changes nothing',
+        params: IdParams,
+        body: Focus,
+        response: { 200: TransferView, ...errors(400, 401, 403, 404, 409, 503) },
+      },
+    },
+    async (req) => {
+      const t = await transferService.runTransferEvent(deps, req.params.id, { type: 'talk_to', agentId: agentOf(req).agentId, talkTo: req.body.talkTo });
+      return transferView(deps.db, t);
+    },
   );
 });

@@ -115,14 +115,16 @@ export async function applyTransferEvent(
       targetType: transfer.targetType,
       targetAgentId: transfer.targetAgentId,
       failReason: transfer.failReason,
+      talkTo: transfer.talkTo,
     },
     event,
   );
   if (!d.ok) throw new AppError(d.code === 'call_conflict' ? 'transfer_conflict' : d.code, d.message);
   if (!d.changed) return { call, transfer, changed: false, remove: [] };
   const now = new Date();
-  const next: TransferRecord = { ...transfer, state: d.next.state, failReason: d.next.failReason };
-  if (next.state === 'consulting') next.acceptedAt = now;
+  const next: TransferRecord = { ...transfer, state: d.next.state, failReason: d.next.failReason, talkTo: d.next.talkTo };
+  const moved = next.state !== transfer.state; // false for a talk_to switch
+  if (moved && next.state === 'consulting') next.acceptedAt = now;
   if (next.state === 'completed') next.completedAt = now;
   if (!isOpen(next.state)) next.endedAt = now;
 
@@ -136,13 +138,14 @@ export async function applyTransferEvent(
     } else if (current.state !== 'ended') {
       // No wrap-up for A handing over to introduce B (A stays), nor for an agent who dropped.
       const noWrapUp = next.state === 'introducing' || event.type === 'agent_left';
-      const applied = await applyCallEvent(q, current, effect.event, { transferId: transfer.id }, { noWrapUp });
+      const detail = event.type === 'talk_to' ? { transferId: transfer.id, talkTo: event.talkTo } : { transferId: transfer.id };
+      const applied = await applyCallEvent(q, current, effect.event, detail, { noWrapUp });
       current = applied.call;
       remove.push(...applied.remove);
     }
   }
   await updateTransfer(q, next);
-  transferMoved(transfer, next, now);
+  if (moved) transferMoved(transfer, next, now);
   // A leaves the introduction (or it ends otherwise without giving A the call back): A's wrap-up.
   const aDropped = event.type === 'agent_left' && event.agentId === transfer.fromAgentId;
   if (transfer.state === 'introducing' && !isOpen(next.state) && current.agentId !== transfer.fromAgentId && !aDropped) {
@@ -150,7 +153,7 @@ export async function applyTransferEvent(
   }
   // A transfer that rang out unanswered: the target is not at their desk (Flex makes them unavailable too).
   if (next.state === 'timed_out' && transfer.targetAgentId) await setAgentStatus(q, transfer.targetAgentId, 'away', 'missed');
-  const name = TRANSFER_TIMELINE[next.state];
+  const name = moved ? TRANSFER_TIMELINE[next.state] : undefined; // a talk_to switch: the call's held/resumed say it
   if (name) {
     const ms = (from: Date | null) => (from ? now.getTime() - new Date(from).getTime() : undefined);
     await addCallEvent(q, call.id, name, {

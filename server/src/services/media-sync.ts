@@ -7,9 +7,9 @@
 // changes reach LiveKit in the order they were committed.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { entitlement, roomFixes, type Member, type RoomRecord } from '../domain/room-policy.js';
+import { entitledMembers, entitlement, roomFixes, samePermission, HELD, type Member, type RoomRecord } from '../domain/room-policy.js';
 import { AppError, toAppError } from '../errors.js';
-import { callerIdentity, parseIdentity, type MediaControl } from '../livekit/media.js';
+import { agentIdentity, callerIdentity, parseIdentity, phoneIdentity, type MediaControl } from '../livekit/media.js';
 import * as calls from '../store/calls-repo.js';
 import type { Db, Queryable } from '../store/db.js';
 import * as members from '../store/members-repo.js';
@@ -42,11 +42,14 @@ export async function loadRoomRecord(q: Queryable, callId: string): Promise<(Roo
   return {
     room: call.room,
     call: { id: call.id, state: call.state, agentId: call.agentId, phoneTransferId: call.phoneTransferId },
-    transfer: t ? { id: t.id, state: t.state, fromAgentId: t.fromAgentId, targetAgentId: t.targetAgentId } : null,
+    transfer: t ? { id: t.id, state: t.state, fromAgentId: t.fromAgentId, targetAgentId: t.targetAgentId, talkTo: t.talkTo } : null,
   };
 }
 
 const ROOM_PREFIX = 'call-';
+
+const identityOf = (callId: string, m: Member) =>
+  m.kind === 'caller' ? callerIdentity(callId) : m.kind === 'agent' ? agentIdentity(m.agentId) : phoneIdentity(m.transferId);
 
 export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger; timeoutMs: number }): MediaSync {
   const { db, media, log } = opts;
@@ -76,7 +79,13 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
       const m = memberOf(identity);
       if (!m || !entitlement(rec, m)) await media.removeParticipant(rec.room, identity);
     }
-    await media.setPermission(rec.room, callerIdentity(callId), entitlement(rec, { kind: 'caller' })!);
+    // Everyone's permission as the record says (one who is not in the room is a no-op): consult
+    // controls hold B or the caller. Revocations before grants, so a switch between the caller
+    // and B never lets the one being held hear the other, even for a moment.
+    const wants = entitledMembers(rec).map((e) => ({ identity: identityOf(callId, e.member), permission: e.permission }));
+    const held = wants.filter((w) => samePermission(w.permission, HELD));
+    await Promise.all(held.map((w) => media.setPermission(rec.room, w.identity, w.permission)));
+    await Promise.all(wants.filter((w) => !held.includes(w)).map((w) => media.setPermission(rec.room, w.identity, w.permission)));
   }
 
   async function reconcileOne(callId: string): Promise<number> {

@@ -1,4 +1,4 @@
-import { OPEN_TRANSFER_STATES, type TransferFailReason, type TransferState, type TransferTargetType } from '@warmline/contract';
+import { OPEN_TRANSFER_STATES, type TalkTo, type TransferFailReason, type TransferState, type TransferTargetType } from '@warmline/contract';
 import { sqlList, type Queryable } from './db.js';
 
 export interface TransferRecord {
@@ -15,6 +15,8 @@ export interface TransferRecord {
   summaryText: string | null;
   summaryProvider: string | null;
   failReason: TransferFailReason | null;
+  /** Who A talks to while consulting (consult_focus). */
+  talkTo: TalkTo;
   requestedAt: Date;
   ringDeadline: Date;
   acceptedAt: Date | null;
@@ -25,7 +27,7 @@ export interface TransferRecord {
 
 const COLS = `id, call_id AS "callId", state, from_agent_id AS "fromAgentId", target_type AS "targetType",
   target_agent_id AS "targetAgentId", target_number AS "targetNumber", notes, summary_text AS "summaryText", summary_provider AS "summaryProvider",
-  fail_reason AS "failReason", requested_at AS "requestedAt", ring_deadline AS "ringDeadline",
+  fail_reason AS "failReason", consult_focus AS "talkTo", requested_at AS "requestedAt", ring_deadline AS "ringDeadline",
   accepted_at AS "acceptedAt", completed_at AS "completedAt", ended_at AS "endedAt", version`;
 
 const OPEN = sqlList(OPEN_TRANSFER_STATES);
@@ -65,8 +67,8 @@ export async function getTransfer(q: Queryable, id: string, opts: { forUpdate?: 
 export async function updateTransfer(q: Queryable, t: TransferRecord): Promise<void> {
   await q.query(
     `UPDATE transfers SET state = $2, fail_reason = $3, accepted_at = $4, completed_at = $5, ended_at = $6,
-       summary_text = $7, summary_provider = $8, version = version + 1 WHERE id = $1`,
-    [t.id, t.state, t.failReason, t.acceptedAt, t.completedAt, t.endedAt, t.summaryText, t.summaryProvider],
+       summary_text = $7, summary_provider = $8, consult_focus = $9, version = version + 1 WHERE id = $1`,
+    [t.id, t.state, t.failReason, t.acceptedAt, t.completedAt, t.endedAt, t.summaryText, t.summaryProvider, t.talkTo],
   );
 }
 

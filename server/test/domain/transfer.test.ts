@@ -4,7 +4,7 @@ import { decideTransfer, type TransferEvent, type TransferSnapshot, type Transfe
 const A = 'agent-a';
 const B = 'agent-b';
 const C = 'agent-c';
-const t = (state: TransferState): TransferSnapshot => ({ id: 't1', state, fromAgentId: A, targetType: 'agent', targetAgentId: B, failReason: null });
+const t = (state: TransferState): TransferSnapshot => ({ id: 't1', state, fromAgentId: A, targetType: 'agent', targetAgentId: B, failReason: null, talkTo: 'target' });
 /** The same transfer to a phone specialist. */
 const p = (state: TransferState): TransferSnapshot => ({ ...t(state), targetType: 'phone', targetAgentId: null });
 const ALL: TransferState[] = ['ringing', 'consulting', 'introducing', 'completed', 'cancelled', 'declined', 'timed_out', 'failed', 'caller_left'];

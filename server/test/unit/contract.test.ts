@@ -15,6 +15,7 @@ import {
   ERROR_STATUS,
   OPEN_TRANSFER_STATES,
   PRESENCE,
+  TALK_TO,
   TIMELINE_EVENTS,
   TRANSFER_FAIL_REASONS,
   TRANSFER_STATES,
@@ -58,6 +59,8 @@ const transferEvents: TransferEvent[] = [
     { type: 'complete', agentId, introduce: false },
     { type: 'complete', agentId, introduce: true },
     { type: 'agent_left', agentId },
+    { type: 'leave', agentId },
+    ...TALK_TO.map((talkTo): TransferEvent => ({ type: 'talk_to', agentId, talkTo })),
   ]),
   { type: 'timeout' },
   { type: 'target_offline' },
@@ -82,7 +85,9 @@ function everyDecision() {
   ] as const;
   const transfers = TRANSFER_STATES.flatMap((state) =>
     targets.flatMap((target) =>
-      transferEvents.map((e) => decideTransfer({ ...target, state, fromAgentId: A, failReason: null } satisfies TransferSnapshot, e)),
+      TALK_TO.flatMap((talkTo) =>
+        transferEvents.map((e) => decideTransfer({ ...target, state, fromAgentId: A, failReason: null, talkTo } satisfies TransferSnapshot, e)),
+      ),
     ),
   );
   return { calls, transfers };
@@ -130,6 +135,8 @@ describe('the contract', () => {
     const list5 = (re: RegExp) => sorted((v5.match(re)?.[1] ?? '').split(',').map((s) => s.trim().replace(/'/g, '')));
     expect(list5(/role text NOT NULL DEFAULT 'agent' CHECK \(role IN \(([^)]*)\)\)/)).toEqual(sorted(AGENT_ROLES));
     expect(list5(/ended_by\s+text CHECK \(ended_by IN \(([^)]*)\)\)/)).toEqual(sorted(WRAP_UP_ENDINGS));
+    const v6 = fs.readFileSync(path.join(SRC, 'store/migrations/006_consult_focus.sql'), 'utf8');
+    expect(sorted((v6.match(/CHECK \(consult_focus IN \(([^)]*)\)\)/)?.[1] ?? '').split(',').map((s) => s.trim().replace(/'/g, '')))).toEqual(sorted(TALK_TO));
   });
 
   it('the OpenAPI schemas enumerate the contract’s names', () => {
@@ -138,6 +145,7 @@ describe('the contract', () => {
     expect(enumOf(schemas.CallView.properties.state)).toEqual(sorted(CALL_STATES));
     expect(anyEnum(schemas.CallView.properties.endReason)).toEqual(sorted(END_REASONS));
     expect(enumOf(schemas.TransferView.properties.state)).toEqual(sorted(TRANSFER_STATES));
+    expect(enumOf(schemas.TransferView.properties.talkTo)).toEqual(sorted(TALK_TO));
     expect(anyEnum(schemas.TransferView.properties.failReason)).toEqual(sorted(TRANSFER_FAIL_REASONS));
     expect(enumOf(schemas.TimelineEntry.properties.type)).toEqual(sorted(TIMELINE_EVENTS));
     expect(enumOf(schemas.Presence.properties.status)).toEqual(sorted(PRESENCE));
@@ -166,6 +174,7 @@ describe('closed response schemas', () => {
     endedAt: null,
     ringDeadline: '2025-01-01T10:00:30.000Z',
     failReason: null,
+    talkTo: 'target',
     call: { id: 'c1', callerName: 'Carol', reason: 'refund', answeredAt: '2025-01-01T09:59:00.000Z' },
   };
   const call: CallView = {

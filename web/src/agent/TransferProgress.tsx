@@ -9,6 +9,7 @@ import { speakable } from '../shared/phone';
 import type { CallView, TransferView } from '../shared/types';
 import { useNow } from '../shared/useNow';
 import { PHONE_STEPS, phoneProgress, phoneStageWords, stepState } from './phoneStage';
+import { ConsultControls, talkToWords } from './ConsultControls';
 import { SummaryBlock } from './SummaryBlock';
 import type { Actions } from './useActions';
 
@@ -78,13 +79,15 @@ export function TransferProgress({ call, transfer: t, actions, defaultRingS, onC
     body = (
       <>
         <p className="transfer-headline">
-          <Icon name={phone ? 'phone' : 'chat'} /> {phone ? 'On the line with' : 'Consulting with'} {b} <span className="muted">· caller on hold</span>
+          <Icon name={phone ? 'phone' : 'chat'} /> {phone ? 'On the line with' : 'Consulting with'} {b}{' '}
+          <span className="muted">· {t.talkTo === 'target' ? 'caller on hold' : t.talkTo === 'caller' ? `${phone ? 'specialist' : t.target.name} on hold` : 'conference'}</span>
           {t.acceptedAt && <span className="timer small"> {formatDuration(msSince(t.acceptedAt, now))}</span>}
           {progress && !progress.connectedAt && <span className="muted small"> · connecting audio…</span>}
         </p>
         <p className="muted small">
           Brief {phone ? 'the specialist' : b}. When you are ready, hand the caller over — or introduce them first.
         </p>
+        <ConsultControls transfer={t} actions={actions} />
       </>
     );
   } else if (t.state === 'introducing') {
@@ -115,7 +118,7 @@ export function TransferProgress({ call, transfer: t, actions, defaultRingS, onC
       </h3>
       {/* Stage changes are announced; the ticking timers are not. */}
       <p className="sr-only" role="status" aria-live="polite" data-testid="transfer-stage-words">
-        {stage ? phoneStageWords(stage, speakable(t.target.name)) : colleagueWords(t)}
+        {stage && !(t.state === 'consulting' && t.talkTo !== 'target') ? phoneStageWords(stage, speakable(t.target.name)) : colleagueWords(t)}
       </p>
       {stage ? (
         <ol className="transfer-steps phone-steps" aria-hidden>
@@ -175,7 +178,7 @@ function Step({ label, state }: { label: string; state: 'todo' | 'now' | 'done' 
 function colleagueWords(t: TransferView): string {
   const b = t.target.name;
   if (t.state === 'ringing') return `Ringing ${b}. The caller is on hold.`;
-  if (t.state === 'consulting') return `${b} joined you. The caller is still on hold.`;
+  if (t.state === 'consulting') return talkToWords(t); // said again at every switch
   if (t.state === 'introducing') return `Introducing: the caller, ${b} and you can all hear each other.`;
   return `Transfer ${t.state.replace(/_/g, ' ')}.`;
 }
