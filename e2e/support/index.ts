@@ -4,3 +4,5 @@ export * from './browser.js';
 export * from './lk-test-page.js';
 export * from './livekit.js';
 export * from './tones.js';
+export * from './axe.js';
+export * from './keyboard.js';

@@ -17,6 +17,7 @@ import {
   WRAP_UP_ENDINGS,
   type EngagementKind,
   TIMELINE_EVENTS,
+  TALK_TO,
   TRANSFER_FAIL_REASONS,
   TRANSFER_STATES,
   TRANSFER_TARGET_TYPES,
@@ -67,6 +68,7 @@ export const TransferView = Type.Object(
     endedAt: nullable(Type.String()),
     ringDeadline: Type.String({ description: 'When a ringing transfer times out' }),
     failReason: nullable(oneOf(TRANSFER_FAIL_REASONS, 'Why the transfer ended without completing')),
+    talkTo: oneOf(TALK_TO, 'Who the first agent talks to while consulting (the other is held); both while introducing'),
     call: Type.Object(
       { id: Type.String(), callerName: Type.String(), reason: Type.String(), answeredAt: nullable(Type.String()) },
       Closed,
@@ -134,9 +136,17 @@ export type CallView = Static<typeof CallView>;
  * What the caller's own page may read with X-Caller-Key: the call's progress, never the
  * agent's notes, the handoff summary or the timeline (they are for agents).
  */
-export const CallerCallView = Type.Pick(
-  CallView,
-  ['id', 'room', 'state', 'callerName', 'agentName', 'createdAt', 'answeredAt', 'endedAt', 'endReason', 'agentReconnecting', 'queuePosition'],
+export const CallerCallView = Type.Object(
+  {
+    ...Type.Pick(CallView, ['id', 'room', 'state', 'callerName', 'agentName', 'createdAt', 'answeredAt', 'endedAt', 'endReason', 'agentReconnecting', 'queuePosition'])
+      .properties,
+    // The queue as a caller may see it (services/caller-queue.ts): no agent's name, no count of agents.
+    estimatedWaitS: nullable(
+      Type.Integer({ minimum: 0, description: 'While waiting: about how long until an agent answers (median answer time of recent calls × queue position); null without history' }),
+    ),
+    agentSignedIn: Type.Boolean({ description: 'Some agent has the console open (available, on a call, in wrap-up or away). false: nobody will answer until one signs in' }),
+    agentAvailable: Type.Boolean({ description: 'Some agent is available to answer right now' }),
+  },
   Closed,
 );
 export type CallerCallView = Static<typeof CallerCallView>;

@@ -2,7 +2,8 @@
 // transfer with the names a console shows, an agent's home. Reads only, no locks.
 // Each returns its schema's Static type (http/schemas.ts), so tsc checks view against schema.
 import { notFound } from '../errors.js';
-import type { AgentHome, CallView, Engagement, TransferView, WrapUpView } from '../http/schemas.js';
+import type { AgentHome, CallerCallView, CallView, Engagement, TransferView, WrapUpView } from '../http/schemas.js';
+import { estimatedWaitS, queueOutlook } from './caller-queue.js';
 import { maskNumber } from '../phone/numbers.js';
 import { agentNames, getAgentPresence, type EngagementRef } from '../store/agents-repo.js';
 import * as calls from '../store/calls-repo.js';
@@ -59,6 +60,7 @@ export async function transferView(q: Queryable, t: TransferRecord, names?: Map<
     endedAt: iso(t.endedAt),
     ringDeadline: iso(t.ringDeadline),
     failReason: t.failReason,
+    talkTo: t.talkTo,
     call: {
       id: t.callId,
       callerName: c?.callerName ?? '',
@@ -103,8 +105,9 @@ export async function callView(q: Queryable, call: CallRecord, opts: { timeline?
 }
 
 /** The caller's own page: progress only (see CallerCallView in http/schemas.ts). */
-export async function callerView(q: Queryable, call: CallRecord) {
+export async function callerView(q: Queryable, call: CallRecord): Promise<CallerCallView> {
   const v = await callView(q, call, { timeline: false, wrapUpS: 0 }); // the caller sees no wrap-up
+  const outlook = await queueOutlook(q);
   return {
     id: v.id,
     room: v.room,
@@ -117,6 +120,9 @@ export async function callerView(q: Queryable, call: CallRecord) {
     endReason: v.endReason,
     agentReconnecting: v.agentReconnecting,
     queuePosition: v.queuePosition,
+    estimatedWaitS: estimatedWaitS(outlook, v.queuePosition),
+    agentSignedIn: outlook.agentSignedIn,
+    agentAvailable: outlook.agentAvailable,
   };
 }
 

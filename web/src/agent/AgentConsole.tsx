@@ -18,6 +18,8 @@ import { PresencePanel } from './PresencePanel';
 import { QueuePanel } from './QueuePanel';
 import { RecentCallsPanel } from './RecentCallsPanel';
 import { engagedCall } from './engagement';
+import { useFocusKeeper, viewKey } from './focusKeeper';
+import { TransferAlert } from './TransferAlert';
 import { useActions } from './useActions';
 import { useAgentData } from './useAgentData';
 import { useAgentRoom } from './useAgentRoom';
@@ -47,6 +49,7 @@ export function AgentConsole() {
   const engaged = engagedCall(me);
   const ringing = useMemo(() => (me?.incomingTransfers ?? []).filter((t) => t.state === 'ringing'), [me]);
   const acceptingTransfer = ringing.some((t) => actions.isPending(`accept-${t.id}`));
+  useFocusKeeper(viewKey(me, ringing)); // focus follows what an action opened (focusKeeper.ts)
 
   // Ring while a transfer is waiting for us.
   const shouldRing = ringing.length > 0 && !acceptingTransfer;
@@ -129,6 +132,7 @@ export function AgentConsole() {
         </aside>
         <main className="console-main">
           <NoticeBanners notices={notices} />
+          <TransferAlert ringing={ringing} />
           {ringing.map((t) => (
             <IncomingTransferCard
               key={t.id}

@@ -4,6 +4,7 @@ import { Icon } from '../shared/Icon';
 import { CALL_STATE_LABEL, endReasonForAgent, formatDuration, msSince } from '../shared/format';
 import { callRoom, useCallRoom } from '../shared/livekit';
 import { MaskedText, PhoneBadge } from '../shared/PhoneText';
+import { speakable } from '../shared/phone';
 import type { CallView, PhoneConfig, Presence, TransferTarget, TransferView } from '../shared/types';
 import { isOpenTransfer } from '../shared/types';
 import { useNow } from '../shared/useNow';
@@ -57,13 +58,15 @@ export function CallCard(p: Props) {
   const badge = badgeFor(call, transfer);
   const connected = room.status === 'connected' || room.status === 'reconnecting';
   const busy = p.actions.pending.size > 0;
+  const who = speakable(call.callerName);
+  const holding = p.actions.isPending('hold');
 
   return (
     <article className={`card call-card call-${badge.cls}`} data-testid="current-call" data-call-id={call.id} data-state={call.state}>
       <header className="call-card-head">
         <div>
           <div className="caller-line">
-            <h2 className="caller-name">
+            <h2 className="caller-name" tabIndex={-1} data-focus-target>
               <MaskedText text={call.callerName} />
             </h2>
             {call.channel === 'phone' && <PhoneBadge size="normal" />}
@@ -135,11 +138,16 @@ export function CallCard(p: Props) {
           <button
             data-testid="hold-button"
             className={`btn ${call.state === 'on_hold' ? 'btn-primary' : 'btn-secondary'}`}
-            onClick={() => p.onHold(call.state !== 'on_hold')}
-            disabled={!live || transferring || busy}
+            // Not disabled while the request runs: a disabled button drops keyboard focus to the body.
+            onClick={() => !busy && p.onHold(call.state !== 'on_hold')}
+            disabled={!live || transferring}
+            aria-disabled={busy && !holding ? true : undefined}
+            aria-busy={holding || undefined}
+            aria-label={`${call.state === 'on_hold' ? 'Resume' : 'Hold'} call with ${who}`}
+            aria-keyshortcuts="h"
             title={transferring ? 'The caller is on hold while you transfer' : undefined}
           >
-            {p.actions.isPending('hold') ? <span className="spinner spinner-small" aria-hidden /> : call.state === 'on_hold' ? <Icon name="play" /> : <Icon name="pause" />}{' '}
+            {holding ? <span className="spinner spinner-small" aria-hidden /> : call.state === 'on_hold' ? <Icon name="play" /> : <Icon name="pause" />}{' '}
             {call.state === 'on_hold' ? 'Resume' : 'Hold'}
           </button>
         )}
@@ -149,6 +157,7 @@ export function CallCard(p: Props) {
             className="btn btn-danger"
             onClick={p.onHangup}
             disabled={!live || transferring || busy}
+            aria-label={`Hang up call with ${who}`}
             title={transferring ? 'Cancel the transfer first' : 'End the call for everyone'}
           >
             {p.actions.isPending('hangup') ? <span className="spinner spinner-small" aria-hidden /> : <Icon name="hangup" />} Hang up

@@ -1,6 +1,8 @@
 import { RoomIndicator } from '../shared/RoomIndicator';
 import { useCallRoom } from '../shared/livekit';
 import type { Agent, StatusChoice } from '../shared/types';
+import { AlertsToggle } from './AlertsToggle';
+import { ShortcutHelp } from './ShortcutHelp';
 import { StatusControl } from './StatusControl';
 import type { LiveState } from './useAgentData';
 
@@ -34,6 +36,8 @@ export function ConsoleHeader({ agent, live, statusPending, onStatus, onLogout }
           <small className="muted block">{agent.email}</small>
         </span>
       </span>
+      <AlertsToggle />
+      <ShortcutHelp />
       <StatusControl agent={agent} pending={statusPending} onChoose={onStatus} />
       <button data-testid="logout-button" className="btn btn-ghost" onClick={onLogout}>
         Sign out

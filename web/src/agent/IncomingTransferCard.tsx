@@ -1,7 +1,8 @@
 // Agent B's view of a transfer: a ringing card (accept / decline with countdown), then the
-// consultation with A while the caller is on hold.
+// consultation with A: who A talks to (B may be held while A talks to the caller), and Leave.
 import { Icon } from '../shared/Icon';
 import { formatDuration, msSince } from '../shared/format';
+import { api } from '../shared/api';
 import { callRoom, useCallRoom } from '../shared/livekit';
 import type { TransferView } from '../shared/types';
 import { useNow } from '../shared/useNow';
@@ -44,7 +45,7 @@ export function IncomingTransferCard({ transfer: t, actions, canAccept, onAccept
             </p>
           </div>
         </header>
-        <div className="progress progress-countdown" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}>
+        <div className="progress progress-countdown" role="progressbar" aria-label="Time left to answer" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}>
           <div className={`progress-bar ${pct < 30 ? 'late' : ''}`} style={{ width: `${pct}%` }} />
         </div>
         <dl className="facts">
@@ -93,13 +94,21 @@ export function IncomingTransferCard({ transfer: t, actions, canAccept, onAccept
     );
   }
 
-  // consulting (caller on hold, only A and B can hear each other)
+  // consulting: A talks to B (caller held), to the caller (B held) or to both
   const connected = room.status === 'connected' || room.status === 'reconnecting';
+  const caller = t.call.callerName || 'The caller';
+  const leaving = actions.isPending(`leave-${t.id}`);
+  const [headline, explain] =
+    t.talkTo === 'caller'
+      ? [`On hold — ${a} is talking to ${caller}`, `You cannot hear them and they cannot hear you until ${a} comes back to you.`]
+      : t.talkTo === 'both'
+        ? [`Conference with ${a} and ${caller}`, `${caller}, ${a} and you all hear each other.`]
+        : [`Consultation with ${a} — caller on hold`, `${caller} cannot hear you yet. When ${a} completes the transfer, you will be talking to them.`];
   return (
     <article className="card incoming incoming-consulting" data-testid="incoming-transfer" data-transfer-id={t.id} data-state={t.state}>
       <header className="call-card-head">
         <div>
-          <h2>Consultation with {a} — caller on hold</h2>
+          <h2>{headline}</h2>
           <p className="muted">
             {t.call.callerName}
             {t.call.reason ? ` · “${t.call.reason}”` : ''}
@@ -110,8 +119,8 @@ export function IncomingTransferCard({ transfer: t, actions, canAccept, onAccept
           {t.acceptedAt && <span className="timer timer-lg">{formatDuration(msSince(t.acceptedAt, now))}</span>}
         </div>
       </header>
-      <p className="muted small">
-        {t.call.callerName} cannot hear you yet. When {a} completes the transfer, you will be talking to them.
+      <p className="muted small" role="status" aria-live="polite" data-testid="consult-words" data-talk-to={t.talkTo}>
+        {explain}
       </p>
       <ParticipantsStrip />
       {!connected && (
@@ -151,6 +160,18 @@ export function IncomingTransferCard({ transfer: t, actions, canAccept, onAccept
       <SummaryBlock summary={t.summary} testId="incoming-summary" />
       <div className="controls">
         <MuteButton connected={connected} />
+        {t.state === 'consulting' && (
+          <button
+            type="button"
+            data-testid="consult-leave"
+            className="btn btn-ghost-danger"
+            disabled={leaving}
+            aria-label={`Leave consultation: give the caller back to ${a}`}
+            onClick={() => void actions.run(`leave-${t.id}`, () => api.leaveTransfer(t.id), 'Could not leave the consultation')}
+          >
+            {leaving ? <span className="spinner" aria-hidden /> : <Icon name="leave" />} Leave consultation
+          </button>
+        )}
       </div>
     </article>
   );

@@ -9,6 +9,8 @@ export function MuteButton({ connected }: { connected: boolean }) {
       data-testid="mute-button"
       className={`btn ${room.muted ? 'btn-warn' : 'btn-secondary'}`}
       aria-pressed={room.muted}
+      aria-label={`${room.muted ? 'Unmute' : 'Mute'} my microphone`}
+      aria-keyshortcuts="m"
       onClick={() => callRoom.setMuted(!room.muted)}
       disabled={!connected}
     >

@@ -15,13 +15,23 @@ export function NotesEditor({ notes, disabled }: { notes: NotesAutosave; disable
         <h3>
           <label htmlFor="call-notes">Notes</label>
         </h3>
-        <span className={`save-status save-${notes.status}`} data-testid="notes-status" title={notes.error ?? undefined}>
+        <span
+          className={`save-status save-${notes.status}`}
+          data-testid="notes-status"
+          data-status={notes.status}
+          title={notes.error ?? undefined}
+          id="call-notes-status"
+        >
           {notes.status === 'saving' && <span className="spinner spinner-small" aria-hidden />}
           {STATUS_TEXT[notes.status]}
           {notes.status === 'error' && (
-            <button className="link" onClick={() => void notes.flush()}>
-              Retry
-            </button>
+            <>
+              {/* The text is kept in this browser meanwhile (useNotesAutosave.ts). */}
+              {notes.retryInS !== null && <span> · kept here, retrying{notes.retryInS > 0 ? ` in ${notes.retryInS} s` : '…'}</span>}
+              <button type="button" className="link" onClick={() => void notes.flush()}>
+                Retry now
+              </button>
+            </>
           )}
         </span>
       </div>
@@ -32,6 +42,7 @@ export function NotesEditor({ notes, disabled }: { notes: NotesAutosave; disable
         maxLength={5000}
         rows={5}
         disabled={disabled}
+        aria-describedby="call-notes-status"
         placeholder="What is the caller's problem? What have you tried? These notes go into the handoff summary."
         onChange={(e) => notes.setValue(e.target.value)}
         onBlur={() => void notes.flush()}

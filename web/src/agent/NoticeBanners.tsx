@@ -11,7 +11,7 @@ export function NoticeBanners({ notices }: { notices: Notices }) {
         <div key={n.id} className={`banner banner-${n.kind}`} data-testid={n.testId} data-outcome={n.outcome} role="status">
           <Icon name={ICON[n.kind]} className="banner-icon" />
           <span className="banner-text">{n.text}</span>
-          <button className="banner-close" aria-label="Dismiss" onClick={() => notices.dismiss(n.id)}>
+          <button className="banner-close" aria-label={`Dismiss: ${n.text}`} onClick={() => notices.dismiss(n.id)}>
             <Icon name="x" size={16} />
           </button>
         </div>

@@ -1,8 +1,10 @@
 import { Icon } from '../shared/Icon';
 import { formatDuration, msSince, plural } from '../shared/format';
 import { MaskedText, PhoneBadge } from '../shared/PhoneText';
+import { speakable } from '../shared/phone';
 import type { CallView } from '../shared/types';
 import { useNow } from '../shared/useNow';
+import { useNewCallerAlert } from './useNewCallerAlert';
 
 interface Props {
   queue: CallView[];
@@ -15,10 +17,19 @@ interface Props {
 
 export function QueuePanel({ queue, canAccept, blockedReason, acceptingId, onAccept }: Props) {
   const now = useNow(1000, queue.length > 0);
+  const announce = useNewCallerAlert(queue);
   return (
-    <section className="panel">
-      <h2>
-        Queue <span className={`count ${queue.length > 0 ? 'count-hot' : ''}`}>{queue.length}</span>
+    <section className="panel" aria-labelledby="queue-title">
+      {/* Always in the page, so a new caller is announced the moment the words change. */}
+      <p className="sr-only" role="alert" data-testid="new-caller-alert">
+        {announce}
+      </p>
+      <h2 id="queue-title">
+        Queue{' '}
+        <span className={`count ${queue.length > 0 ? 'count-hot' : ''}`} data-testid="queue-count">
+          {queue.length}
+          <span className="sr-only"> waiting</span>
+        </span>
       </h2>
       <ul className="queue-list" data-testid="queue-list">
         {queue.length === 0 && <li className="empty">No one is waiting.</li>}
@@ -47,6 +58,7 @@ export function QueuePanel({ queue, canAccept, blockedReason, acceptingId, onAcc
                 className="btn btn-call btn-small"
                 disabled={!canAccept || acceptingId !== null}
                 title={blockedReason ?? 'Answer this call'}
+                aria-label={`${acceptingId === c.id ? 'Connecting call from' : 'Accept call from'} ${speakable(c.callerName)}`}
                 onClick={() => onAccept(c)}
               >
                 {acceptingId === c.id ? (

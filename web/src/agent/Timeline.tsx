@@ -45,7 +45,8 @@ export function Timeline({ entries, testId = 'timeline' }: { entries: TimelineEn
   return (
     <section className="timeline-section">
       <h3>Timeline</h3>
-      <ol className="timeline" data-testid={testId} ref={list}>
+      {/* Scrollable: focusable so keyboard users can scroll it (WCAG 2.1.1). */}
+      <ol className="timeline" data-testid={testId} ref={list} tabIndex={0} aria-label="Call timeline">
         {entries.length === 0 && <li className="empty">Nothing yet.</li>}
         {entries.map((e, i) => {
           const detail = timelineDetail(e.detail);

@@ -4,6 +4,7 @@ import { callRoom, useCallRoom } from '../shared/livekit';
 import { formatDuration, msSince } from '../shared/format';
 import type { CallerCallView } from '../shared/types';
 import { useNow } from '../shared/useNow';
+import { WaitOutlook } from './WaitOutlook';
 
 interface Props {
   connecting: boolean;
@@ -68,6 +69,7 @@ export function CallScreen({ connecting, call, hangingUp, error, onHangup }: Pro
         {headline}
       </p>
       {sub && <p className="muted center">{sub}</p>}
+      {state === 'waiting' && call && <WaitOutlook call={call} onHangup={onHangup} />}
       {answered && (
         <p className="call-timer-line">
           <span className="muted">Call time</span>{' '}

@@ -16,7 +16,7 @@ export function CallerPage() {
         <span className="brand">
           <span className="brand-dot" aria-hidden /> Warmline
         </span>
-        <RoomIndicator room={room} />
+        <RoomIndicator room={room} showPeers={false} />
       </header>
       <main className="caller-main" data-testid="call-state" data-state={dataState}>
         {c.phase === 'idle' && (

@@ -9,7 +9,8 @@ const LABEL: Record<RoomSnapshot['status'], string> = {
 };
 
 /** Small "is my audio connected" pill; also the `room-connection` test hook. */
-export function RoomIndicator({ room }: { room: RoomSnapshot }) {
+/** showPeers: how many are on the line (the console); the caller page never says (it would hint at a consultation). */
+export function RoomIndicator({ room, showPeers = true }: { room: RoomSnapshot; showPeers?: boolean }) {
   const connected = room.status === 'connected';
   return (
     <span
@@ -20,7 +21,7 @@ export function RoomIndicator({ room }: { room: RoomSnapshot }) {
     >
       <span className="dot" aria-hidden />
       {LABEL[room.status]}
-      {connected && room.peers.length > 0 && <span className="muted"> · {room.peers.length + 1} on the line</span>}
+      {showPeers && connected && room.peers.length > 0 && <span className="muted"> · {room.peers.length + 1} on the line</span>}
     </span>
   );
 }

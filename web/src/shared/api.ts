@@ -13,6 +13,7 @@ import type {
   TransferView,
   WrapUpView,
 } from './types';
+import type { TalkTo } from '@warmline/contract';
 
 export class ApiError extends Error {
   constructor(
@@ -141,4 +142,8 @@ export const api = {
   cancelTransfer: (id: string) => request<unknown>('POST', `/api/transfers/${enc(id)}/cancel`, {}),
   completeTransfer: (id: string, introduce: boolean) =>
     request<TransferView>('POST', `/api/transfers/${enc(id)}/complete`, introduce ? { introduce: true } : {}),
+  /** B leaves the consultation (declining after the briefing): the caller goes back to A. */
+  leaveTransfer: (id: string) => request<TransferView>('POST', `/api/transfers/${enc(id)}/leave`, {}),
+  /** A chooses who they talk to while consulting; the other is held by the media server. */
+  focusTransfer: (id: string, talkTo: TalkTo) => request<TransferView>('POST', `/api/transfers/${enc(id)}/focus`, { talkTo }),
 };

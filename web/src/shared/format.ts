@@ -95,6 +95,7 @@ const FAIL_WORDS_FOR_A: Record<TransferFailReason, (b: string) => string> = {
   target_left: (b) => `${b} dropped out of the call — the caller is back with you.`,
   agent_left: () => 'Transfer failed: you left the call before it was answered.',
   target_offline: (b) => `${b} went offline — the caller is back with you.`,
+  left_consultation: (b) => `${b} left the consultation — the caller is back with you.`,
   busy: (b) => `${b} is busy — the caller is back with you.`,
   dial_failed: (b) => `The call to ${b} failed — the caller is back with you.`,
   voicemail: (b) => `${b}'s voicemail answered — the caller is back with you.`,
@@ -109,6 +110,7 @@ const FAIL_WORDS_FOR_B: Record<TransferFailReason, (a: string) => string> = {
   declined: (a) => `You declined the transfer from ${a}.`,
   agent_left: (a) => `${a} dropped out of the call before you answered.`,
   target_left: (a) => `You dropped out of the call — the caller is back with ${a}.`,
+  left_consultation: (a) => `You left the consultation — the caller is back with ${a}.`,
   // Phone targets have no console; these read well in call details all the same.
   busy: (a) => `The line was busy; the caller is back with ${a}.`,
   dial_failed: (a) => `The call failed; the caller is back with ${a}.`,
