@@ -139,9 +139,10 @@ export function CallCard(p: Props) {
             data-testid="hold-button"
             className={`btn ${call.state === 'on_hold' ? 'btn-primary' : 'btn-secondary'}`}
             // Not disabled while the request runs: a disabled button drops keyboard focus to the body.
-            onClick={() => !busy && p.onHold(call.state !== 'on_hold')}
+            // Only a hold already on its way makes a press a no-op: another pending action (the
+            // accept still joining the room) must not swallow it silently.
+            onClick={() => !holding && p.onHold(call.state !== 'on_hold')}
             disabled={!live || transferring}
-            aria-disabled={busy && !holding ? true : undefined}
             aria-busy={holding || undefined}
             aria-label={`${call.state === 'on_hold' ? 'Resume' : 'Hold'} call with ${who}`}
             aria-keyshortcuts="h"

@@ -102,7 +102,7 @@ function TransferStart({ agents, myId, actions, canStart, phone, onStart }: Prop
     const chosen: TransferTarget = kind === 'agent' ? { type: 'agent', agentId: target } : { type: 'phone', number: check!.e164 };
     const result = await onStart(chosen, notes);
     if (result.ok) {
-      setOpen(false);
+      setOpen(false); // focus goes back to the Transfer… button until the progress panel replaces it
       setNotes('');
       setNumber('');
       setTouched(false);

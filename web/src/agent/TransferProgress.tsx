@@ -34,7 +34,10 @@ export function TransferProgress({ call, transfer: t, actions, defaultRingS, onC
   // The start form that had focus is gone: bring keyboard users here rather than to the page top.
   const panel = useRef<HTMLElement>(null);
   useEffect(() => {
-    if (document.activeElement === document.body || document.activeElement === null) panel.current?.focus();
+    // Also from the stand-ins focus falls back to while this panel was not yet there (the card's
+    // heading, the Transfer… button it replaces); never from a control the agent chose since.
+    const el = document.activeElement;
+    if (!el || el === document.body || el.matches('[data-focus-target], [data-testid="transfer-button"]')) panel.current?.focus();
   }, []);
 
   let body: ReactNode;
