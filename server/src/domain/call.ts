@@ -23,7 +23,8 @@ export interface CallSnapshot {
 
 export type CallEvent =
   | { type: 'accept'; agentId: string }
-  | { type: 'hold'; agentId: string }
+  /** forTransfer: the hold a warm transfer makes (not a hold the caller counts as one: call details, summary). */
+  | { type: 'hold'; agentId: string; forTransfer?: boolean }
   | { type: 'resume'; agentId: string }
   | { type: 'hangup'; by: { kind: 'caller' } | { kind: 'agent'; agentId: string } | { kind: 'specialist'; transferId: string } }
   | { type: 'caller_left' }
@@ -77,7 +78,7 @@ export function decideCall(call: CallSnapshot, event: CallEvent): CallDecision {
       const want: CallState = event.type === 'hold' ? 'on_hold' : 'active';
       if (call.state === want) return same(call);
       return go(
-        { ...call, state: want, holdCount: call.holdCount + (want === 'on_hold' ? 1 : 0) },
+        { ...call, state: want, holdCount: call.holdCount + (event.type === 'hold' && !event.forTransfer ? 1 : 0) },
         [{ type: 'caller_media', mode: want === 'on_hold' ? 'held' : 'live' }],
       );
     }

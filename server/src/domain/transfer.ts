@@ -156,7 +156,7 @@ function talkTo(t: TransferSnapshot, agentId: string, want: TalkTo): TransferDec
   if (want === t.talkTo) return same(t); // double click
   const caller: TransferEffect = {
     type: 'call',
-    event: want === 'target' ? { type: 'hold', agentId: t.fromAgentId } : { type: 'resume', agentId: t.fromAgentId },
+    event: want === 'target' ? { type: 'hold', agentId: t.fromAgentId, forTransfer: true } : { type: 'resume', agentId: t.fromAgentId },
   };
   return go(t, 'consulting', [caller], null, want);
 }

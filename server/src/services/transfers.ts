@@ -84,7 +84,7 @@ export async function startTransfer(deps: Deps, agent: Agent, callId: string, in
       ringTimeoutS: deps.config.transferRingTimeoutS,
     });
     await calls.addCallEvent(q, callId, 'transfer_requested', { transferId: id, ...requested });
-    const held = await applyCallEvent(q, call, { type: 'hold', agentId: agent.agentId }, { transferId: id });
+    const held = await applyCallEvent(q, call, { type: 'hold', agentId: agent.agentId, forTransfer: true }, { transferId: id });
     return { call: held.call, holdsBefore: call.holdCount };
   });
   await deps.bus.publish({ type: 'call', callId });

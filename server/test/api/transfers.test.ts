@@ -60,6 +60,7 @@ describe('warm transfer API', () => {
     expect(bobHome.incomingTransfers.map((x: { id: string }) => x.id)).toContain(t.id);
     const view = await callOf(call.id);
     expect(view.state).toBe('on_hold');
+    expect(view.holdCount).toBe(0); // the transfer's own hold is not a hold the caller was put on
     expect(view.transfer.id).toBe(t.id);
     const types = view.timeline.map((e: { type: string }) => e.type);
     expect(types).toEqual(expect.arrayContaining(['transfer_requested', 'held', 'summary_ready']));

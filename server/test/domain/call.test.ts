@@ -122,3 +122,12 @@ describe('a call handed to a phone specialist', () => {
     expect(decideCall(c, { type: 'hold', agentId: A })).toMatchObject({ ok: false });
   });
 });
+
+describe('the hold a transfer makes', () => {
+  it('holds the caller like any hold but is not counted as one (call details, the summary)', () => {
+    const held = decideCall(call('active'), { type: 'hold', agentId: A, forTransfer: true });
+    expect(held).toMatchObject({ ok: true, changed: true, next: { state: 'on_hold', holdCount: 0 }, effects: [{ type: 'caller_media', mode: 'held' }] });
+    const mine = decideCall(call('active'), { type: 'hold', agentId: A });
+    expect(mine).toMatchObject({ next: { holdCount: 1 } });
+  });
+});
