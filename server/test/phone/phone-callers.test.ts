@@ -2,6 +2,7 @@
 // answered by a web agent with measured two-way audio, and handed on to a phone specialist.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { phoneHeard, startPhoneStack, type PhoneStack } from '../../../testkit/phone-stack.js';
+import { eventually } from '../../../testkit/participants.js';
 import { client } from '../../../testkit/stack.js';
 import { toneDetector } from '../../../testkit/goertzel.js';
 import { ToneParticipant } from '../../../testkit/tone-participant.js';
@@ -22,15 +23,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const eventually = async <T>(fn: () => Promise<T | undefined | null | false>, ms: number, what: string): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('a customer who calls in by phone', () => {

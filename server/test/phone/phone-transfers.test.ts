@@ -2,6 +2,7 @@
 // formats), with measured audio: the phone's ear is Goertzel on the μ-law it receives.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPhoneStack, phoneHeard, TWILIO, type PhoneStack } from '../../../testkit/phone-stack.js';
+import { eventually } from '../../../testkit/participants.js';
 import { client } from '../../../testkit/stack.js';
 import { ToneParticipant } from '../../../testkit/tone-participant.js';
 import { twilioSignature } from '../../../devkit/twilio-emulator/signature.js';
@@ -24,15 +25,6 @@ afterEach(async () => {
 });
 afterAll(async () => stack?.stop());
 
-const eventually = async <T>(fn: () => Promise<T | undefined | null | false>, ms: number, what: string): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 async function tone(label: string, url: string, token: string, freq: number | null) {
   const p = await ToneParticipant.join({ url, token, label, freq, targets: TONES });
