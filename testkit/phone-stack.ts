@@ -5,6 +5,8 @@
 import { startTwilioEmulator, type TwilioEmulator } from '../devkit/twilio-emulator/emulator.js';
 import type { PlayedFrame } from '../devkit/twilio-emulator/media-client.js';
 import { toneDetector } from './goertzel.js';
+import { phoneBridgesOf } from '../server/src/services/phone-bridges.js';
+import { eventually } from './participants.js';
 import { freePort, startStack, type Stack, type StackOptions } from './stack.js';
 
 export const TWILIO = {
@@ -61,4 +63,29 @@ export function phoneHeard(played: readonly PlayedFrame[], freq: number, from: n
     if (detect(f.samples).tone === freq) withTone++;
   }
   return { frames, withTone };
+}
+
+/** What each phone bridge of the stack's API is doing (mode, tracks heard, publish attempts and failures). */
+export function bridgesReport(stack: Stack): string {
+  const legs = phoneBridgesOf(stack.deps)?.stats() ?? [];
+  return JSON.stringify(
+    legs.map((l) => ({ role: l.role, mode: l.mode, published: l.published, publishAttempts: l.publishAttempts, publishFailures: l.publishFailures, tracks: l.tracks, trackFrames: l.trackFrames, mediaIn: l.mediaIn, mediaOut: l.mediaOut, clearsSent: l.clearsSent })),
+  );
+}
+
+/**
+ * eventually(), for a phone hearing something: a timeout says what the bridges were doing, and a
+ * slow success (over `slowMs`) is reported on the console with the same facts, so a run that only
+ * just made it still leaves the evidence (the bound is generous: the claim is "heard", not "fast";
+ * how fast is measured by `npm run bench -- phone-handoff`).
+ */
+export async function phoneEventually(stack: Stack, check: () => Promise<boolean>, timeoutMs: number, label: string, slowMs = 5000): Promise<void> {
+  const t0 = Date.now();
+  try {
+    await eventually(check, timeoutMs, label);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; bridges: ${bridgesReport(stack)}`);
+  }
+  const took = Date.now() - t0;
+  if (took > slowMs) console.warn(`[phone] ${label} took ${took} ms; bridges: ${bridgesReport(stack)}`);
 }

@@ -77,6 +77,13 @@ export const livekitRpc = new client.Histogram({
   registers: [registry],
 });
 
+/** The bridge's rtc-node participant failed to publish the phone's audio (it retries): the other side hears nothing meanwhile. */
+export const phonePublishFailures = new client.Counter({
+  name: 'warmline_phone_publish_failures_total',
+  help: 'Failed attempts of a phone bridge to publish the phone\'s audio into the call room (each is retried; the room does not hear that phone meanwhile).',
+  registers: [registry],
+});
+
 export const twilioRpc = new client.Histogram({
   name: 'warmline_twilio_rpc_duration_seconds',
   help: 'Twilio REST calls by method and outcome (ok, client_error: Twilio answered 4xx, server_error: 5xx, unreachable).',

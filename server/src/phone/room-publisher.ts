@@ -23,6 +23,7 @@ import {
 } from '@livekit/rtc-node';
 import { performance } from 'node:perf_hooks';
 import { SAMPLE_RATE } from './audio.js';
+import { phonePublishFailures } from '../metrics/registry.js';
 
 // The native source (webrtc-sys AudioTrackSource) takes 10 ms from its buffer every 10 ms and completes
 // a capture once the buffer is back down to queue size; it starts with 2 × queue of zeros in it. Fed
@@ -234,6 +235,7 @@ export class RoomPublisher {
       return true;
     } catch (err) {
       this.s.publishFailures++;
+      phonePublishFailures.inc();
       this.log.warn({ err: String(err) }, 'phone leg: publish failed; retrying');
       // A publication that completes after we gave up must not stay on the air.
       publishing.then((pub) => (pub.sid ? lp.unpublishTrack(pub.sid, true) : undefined)).catch(() => {});

@@ -3,7 +3,7 @@
 // the bridge's mode, or closes it when the record no longer wants the leg. When a bridge ends
 // for any other reason (the phone hung up, the socket or room dropped), the record is told.
 import type { WebSocket } from 'ws';
-import { PhoneBridge } from '../phone/bridge.js';
+import { PhoneBridge, type PhoneBridgeStats } from '../phone/bridge.js';
 import type { StartMessage } from '../phone/media-stream.js';
 import type { Deps } from './deps.js';
 import { hangupCall } from './calls.js';
@@ -19,7 +19,13 @@ export interface PhoneBridges {
   /** Shutdown: every leg ends (Twilio hangs up a stream whose socket closed; see docs/PHONES.md). */
   closeAll(): Promise<void>;
   readonly size: number;
+  /** Each carried leg's bridge counters (what it publishes, hears and plays): for diagnosis. */
+  stats(): Array<{ legId: string; role: 'caller' | 'specialist' } & PhoneBridgeStats>;
 }
+
+// The registry of an app (per Deps object), so that a test holding `deps` can see its legs.
+const registries = new WeakMap<object, PhoneBridges>();
+export const phoneBridgesOf = (deps: object): PhoneBridges | undefined => registries.get(deps);
 
 export function createPhoneBridges(deps: Deps): PhoneBridges {
   const carried = new Map<string, Carried>(); // by leg id
@@ -55,9 +61,12 @@ export function createPhoneBridges(deps: Deps): PhoneBridges {
     await followPhoneLegs(deps, grant.leg.callId); // make sure Twilio's side is over too
   };
 
-  return {
+  const registry: PhoneBridges = {
     get size() {
       return carried.size;
+    },
+    stats() {
+      return [...carried.values()].map((c) => ({ legId: c.grant.leg.id, role: c.grant.leg.role, ...c.bridge.stats() }));
     },
     async attach(grant, socket, start) {
       if (closing) throw new Error('shutting down');
@@ -82,4 +91,6 @@ export function createPhoneBridges(deps: Deps): PhoneBridges {
       await Promise.all([...carried.values()].map((c) => c.bridge.close('shutdown').catch(() => undefined)));
     },
   };
+  registries.set(deps, registry);
+  return registry;
 }

@@ -1,7 +1,7 @@
 // Customers who dial the Twilio number: queued like web callers, hold music from the bridge,
 // answered by a web agent with measured two-way audio, and handed on to a phone specialist.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { phoneHeard, startPhoneStack, type PhoneStack } from '../../../testkit/phone-stack.js';
+import { phoneEventually, phoneHeard, startPhoneStack, type PhoneStack } from '../../../testkit/phone-stack.js';
 import { eventually } from '../../../testkit/participants.js';
 import { client } from '../../../testkit/stack.js';
 import { toneDetector } from '../../../testkit/goertzel.js';
@@ -51,7 +51,7 @@ describe('a customer who calls in by phone', () => {
     const a = await ToneParticipant.join({ url: grant.livekitUrl, token: grant.token, label: 'alice', freq: A, targets: TONES });
     open.push(a);
     expect(await a.waitFor(CALLER, performance.now(), 10_000), 'Alice hears the phone caller').not.toBeNull();
-    await eventually(async () => phoneHeard(media.played, A, performance.now() - 1000, performance.now(), TONES).withTone > 20, 10_000, 'the phone caller hears Alice');
+    await phoneEventually(stack, async () => phoneHeard(media.played, A, performance.now() - 1000, performance.now(), TONES).withTone > 20, 10_000, 'the phone caller hears Alice');
 
     // Hold: the phone caller hears hold music again, not Alice.
     expect((await alice('POST', `/api/calls/${queued.id}/hold`, { hold: true })).status).toBe(200);
@@ -73,9 +73,10 @@ describe('a customer who calls in by phone', () => {
     const specialist = await (await stack.twilio.waitForCall({ to: number })).waitForMedia(10_000);
     expect((await alice('POST', `/api/transfers/${t.id}/complete`, {})).body.state).toBe('completed');
     // Two bridges and the emulator share this process with the API: under a loaded CI machine the
-    // phone-to-phone path is the slowest to settle, so it gets a longer bound (the claim is "heard").
-    await eventually(async () => phoneHeard(media.played, SPECIALIST, performance.now() - 1500, performance.now(), TONES).withTone > 15, 25_000, 'the caller hears the specialist');
-    await eventually(async () => phoneHeard(specialist.played, CALLER, performance.now() - 1500, performance.now(), TONES).withTone > 15, 25_000, 'the specialist hears the caller');
+    // phone-to-phone path is the slowest to settle, so it gets a longer bound (the claim is "heard");
+    // a slow or failed wait prints what each bridge was doing (it failed once at 10 s, cause unproven).
+    await phoneEventually(stack, async () => phoneHeard(media.played, SPECIALIST, performance.now() - 1500, performance.now(), TONES).withTone > 15, 25_000, 'the caller hears the specialist');
+    await phoneEventually(stack, async () => phoneHeard(specialist.played, CALLER, performance.now() - 1500, performance.now(), TONES).withTone > 15, 25_000, 'the specialist hears the caller');
 
     // The specialist hangs up: the call ends and the caller's phone leg is hung up too.
     await (await stack.twilio.waitForCall({ to: number })).hangUp();
