@@ -15,7 +15,7 @@ import { expectStatus, jsonClient, type HttpResult, type JsonClient } from './li
 import { runAtFixedRate, type RateReport } from './lib/rate.js';
 import { heading, table } from './lib/report.js';
 import { startBenchStack, type BenchAgent } from './lib/stack.js';
-import { rounded, summarize, type Summary } from './lib/stats.js';
+import { keepSamples, rounded, summarize, type Summary } from './lib/stats.js';
 
 export interface ApiBenchOptions {
   callsRate?: number;
@@ -46,7 +46,8 @@ function record(op: OpStats, r: HttpResult, ok: number) {
 }
 
 interface LoadReport {
-  ops: Record<string, { summary: Summary; errors: number; statuses: Record<string, number> }>;
+  /** samples: the successful latencies (ms) for the report's distribution chart, at most 2,000 (lib/stats.ts keepSamples). */
+  ops: Record<string, { summary: Summary; errors: number; statuses: Record<string, number>; samples: number[] }>;
   offeredRate: number;
   /** Measured operations actually sent per second (lower than offered when slots were missed). */
   achievedRate: number;
@@ -61,7 +62,7 @@ interface LoadReport {
 
 function finishReport(ops: Record<string, OpStats>, rate: number, durationS: number, missed: number, rr: RateReport, cpu: Cpu, setupErrors: number, unmeasured: number): LoadReport {
   return {
-    ops: Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, { summary: rounded(summarize(v.latencies)), errors: v.errors, statuses: v.statuses }])),
+    ops: Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, { summary: rounded(summarize(v.latencies)), errors: v.errors, statuses: v.statuses, samples: keepSamples(v.latencies) }])),
     offeredRate: rate,
     achievedRate: Math.round((Object.values(ops).reduce((n, v) => n + v.latencies.length + v.errors, 0) / durationS) * 10) / 10,
     durationS,

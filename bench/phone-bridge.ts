@@ -22,7 +22,7 @@ import { openMediaStream, type MediaStreamClient } from '../devkit/twilio-emulat
 import { toneDetector } from '../testkit/goertzel.js';
 import { cpuGroups } from './lib/cpu.js';
 import { heading, sleep, summaryTable, table, withTimeout } from './lib/report.js';
-import { rounded, summarize } from './lib/stats.js';
+import { keepSamples, rounded, summarize } from './lib/stats.js';
 import type { HostReply, HostRequest, HostSample } from './phone-bridge-host.js';
 import { measureLatency } from './phone-latency.js';
 
@@ -226,7 +226,8 @@ export async function benchPhone(opts: { samples?: number; windowS?: number; max
     const maxClean = clean.length ? clean[clean.length - 1]!.legs : 0;
     const perLeg = clean.length ? clean.map((c) => c.bridgeCpuPerLegPercent).sort((a, b) => a - b)[Math.floor(clean.length / 2)]! : NaN;
     console.log(`largest clean step: ${maxClean} legs; bridge CPU per leg (median over clean steps) ${perLeg}% of a core → ~${Math.floor(100 / perLeg)} legs per core by extrapolation`);
-    return { latency: { ...s, phoneToRoomAddsMs: upAdds, misses: lat.misses, bridge: lat.bridge }, capacity: { steps: cap, maxCleanLegs: maxClean, cpuPerLegPercent: perLeg }, target: { bridgeAddsMs: 20, legsPerCore: 200 } };
+    const latencySamples = { down: keepSamples(lat.down), downRef: keepSamples(lat.downRef), downAdds: keepSamples(lat.downAdds), up: keepSamples(lat.up), upRef: keepSamples(lat.upRef) };
+    return { latency: { ...s, phoneToRoomAddsMs: upAdds, misses: lat.misses, bridge: lat.bridge, samples: latencySamples }, capacity: { steps: cap, maxCleanLegs: maxClean, cpuPerLegPercent: perLeg }, target: { bridgeAddsMs: 20, legsPerCore: 200 } };
   } finally {
     await host.stop();
     await livekit.stop();

@@ -1,4 +1,5 @@
-// Runs the benchmarks and writes bench/results/<timestamp>.json and latest.json.
+// Runs the benchmarks and writes bench/results/<timestamp>.json and latest.json, and the same
+// as an HTML report with charts: <timestamp>.html and latest.html (lib/report-html.ts).
 //   npx tsx bench/run.ts                 all three
 //   npx tsx bench/run.ts handoff api     a subset (join | handoff | api)
 //   npx tsx bench/run.ts api transferRate=100 transferDurationS=5
@@ -108,4 +109,14 @@ const json = JSON.stringify({ startedAt: started.toISOString(), environment, opt
 fs.writeFileSync(file, json);
 fs.writeFileSync(path.join(RESULTS, 'latest.json'), json);
 console.log(`\nresults: ${path.relative(process.cwd(), file)} (and bench/results/latest.json)`);
+// The same results as one self-contained HTML page with charts, the previous run of each
+// benchmark overlaid (BENCH_COMPARE=<file> picks another, =none none): bench/lib/report-html.ts.
+try {
+  const { writeHtmlReports } = await import('./lib/report-html.js');
+  const html = writeHtmlReports(file, JSON.parse(json), { latest: true, compare: process.env.BENCH_COMPARE });
+  console.log(`report:  ${path.relative(process.cwd(), html)} (and bench/results/latest.html)`);
+} catch (err) {
+  failed++;
+  console.error(`HTML report: FAILED ${err instanceof Error ? err.stack : String(err)}`);
+}
 process.exit(failed ? 1 : 0);

@@ -9,7 +9,7 @@ import * as summary from '../server/src/summary/index.js';
 import { CORPUS, FACT_KINDS } from '../server/test/summary/corpus/index.js';
 import { scoreCase, scoreCorpus } from '../server/test/summary/quality.js';
 import { heading, summaryTable, table } from './lib/report.js';
-import { rounded, summarize } from './lib/stats.js';
+import { keepSamples, rounded, summarize } from './lib/stats.js';
 
 // Optional while the spoken form is new: the bench still runs on a tree without it.
 type Spoken = (s: unknown, maxChars?: number) => string;
@@ -70,6 +70,9 @@ export async function benchSummary(o: Record<string, number> = {}) {
     timeMs: timing,
     cpuMs: cpuTiming,
     loadAverage: Math.round(load * 100) / 100,
+    // Raw times (ms, at most 2,000) for the report's distribution chart.
+    timeSamplesMs: keepSamples(times),
+    cpuSamplesMs: keepSamples(cpu),
     missing: missed.map((s) => ({ id: s.id, missing: s.missing })),
   };
 }

@@ -44,3 +44,16 @@ export function rounded(s: Summary): Summary {
 }
 
 export const median = (values: readonly number[]) => percentile(values, 50);
+
+/**
+ * The raw values a result keeps for its report's distribution chart (bench/lib/report-html.ts),
+ * at 0.1 ms, at most `max` of them: beyond that, evenly spaced ranks of the sorted values (the
+ * minimum and the maximum included), so the shape and the tail survive and the JSON stays small.
+ */
+export function keepSamples(values: readonly number[], max = 2000): number[] {
+  const r = (v: number) => Math.round(v * 10) / 10;
+  const finite = values.filter((v) => Number.isFinite(v));
+  if (finite.length <= max) return finite.map(r);
+  const sorted = [...finite].sort((a, b) => a - b);
+  return Array.from({ length: max }, (_, i) => r(sorted[Math.round((i * (sorted.length - 1)) / (max - 1))]!));
+}

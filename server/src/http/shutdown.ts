@@ -9,9 +9,10 @@
 //
 // Bounds: at 80% of the budget whatever connections remain (a request that never finishes, a
 // client that stalls mid-upload) are cut so the rest of the close can run; at 100% the process
-// exits 1 whatever is still pending. A second signal exits at once. Live calls lose nothing:
-// their state is in Postgres and their media in LiveKit; another instance (or this one,
-// restarted) carries on from the record.
+// exits 1 whatever is still pending, saying what it gave up waiting for (e.g. the database pool,
+// which waits for a client held by a request stuck on a row lock; server/test/ops/shutdown.test.ts).
+// A second signal exits at once. Live calls lose nothing: their state is in Postgres and their
+// media in LiveKit; another instance (or this one, restarted) carries on from the record.
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../store/db.js';
 
@@ -54,8 +55,11 @@ async function drain({ app, db, timeoutMs, say }: ShutdownOptions, signal: strin
   const started = Date.now();
   const elapsed = () => `${Date.now() - started} ms`;
   say(`${signal}: draining (no new requests; event streams close; in-flight requests finish; at most ${timeoutMs} ms)`);
+  // What the drain is waiting for, named in the give-up line (e.g. the database pool waits for a
+  // client still checked out by a request stuck on a row lock held elsewhere).
+  let stage = 'closing the API';
   const hard = setTimeout(() => {
-    say(`shutdown not finished after ${elapsed()} (SHUTDOWN_TIMEOUT_MS): exiting now`);
+    say(`shutdown not finished after ${elapsed()} (SHUTDOWN_TIMEOUT_MS), still ${stage}: gave up waiting, exiting 1`);
     exit(1);
   }, timeoutMs);
   // Node closes the connections idle when close() starts; keep-alive connections whose last
@@ -77,6 +81,7 @@ async function drain({ app, db, timeoutMs, say }: ShutdownOptions, signal: strin
   }
   clearTimeout(force);
   clearInterval(idle);
+  stage = 'closing the database';
   await db.close().catch((err: Error) => say(`closing the database failed: ${err.message}`));
   clearTimeout(hard);
   say(`stopped in ${elapsed()}`);

@@ -4,6 +4,9 @@
 // request in flight gets its answer, a client stalled mid-upload is cut at the bound, and after
 // a restart the call record is exactly as it was. LiveKit, Postgres and the participants live on
 // in this process across the restart, as they would in production.
+// The hard deadline: when the drain itself is held (a request stuck on a row lock another session
+// keeps, so the database pool never closes), the process gives up at SHUTDOWN_TIMEOUT_MS, exits 1
+// with a line saying what it was still waiting for, and nothing committed is lost.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -12,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Room } from '@livekit/rtc-node';
 import { RoomServiceClient } from 'livekit-server-sdk';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevLivekit, type DevLivekit } from '../../../devkit/dev-livekit.js';
 import { findOrInstallLivekit } from '../../../devkit/ensure-livekit.mjs';
@@ -26,6 +30,7 @@ import { startApiProcess, type ApiProcess } from '../support/api-process.js';
 
 const SHUTDOWN_TIMEOUT_MS = 4000;
 const EMAIL = 'drain-alice@warmline.test';
+const BOB_EMAIL = 'drain-bob@warmline.test';
 
 let livekit: DevLivekit;
 let testDb: Awaited<ReturnType<typeof createTestDatabase>> | null = null;
@@ -36,6 +41,8 @@ let apiPort = 0;
 let metricsPort = 0;
 let api: ApiProcess | null = null;
 const rooms: Room[] = [];
+/** The other database session of the hard-deadline test (holds a row lock), ended in afterAll if still open. */
+let locker: pg.Client | null = null;
 
 const spawnBuilt = async () =>
   (api = await startApiProcess({
@@ -69,6 +76,7 @@ beforeAll(async () => {
   try {
     await migrate(db);
     await createAgent(db, { email: EMAIL, name: 'Alice', password: TEST_PASSWORD });
+    await createAgent(db, { email: BOB_EMAIL, name: 'Bob', password: TEST_PASSWORD });
   } finally {
     await db.close();
   }
@@ -76,6 +84,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const steps: Array<() => Promise<unknown>> = [
+    async () => locker?.end(),
     ...rooms.map((r) => () => r.disconnect()),
     async () => api?.kill('SIGKILL'),
     async () => livekit?.stop(),
@@ -172,5 +181,76 @@ describe('a built server, SIGTERM during a live call', () => {
     const lk = new RoomServiceClient(livekit.httpUrl, livekit.apiKey, livekit.apiSecret);
     const identities = (await lk.listParticipants(call.room)).map((p) => p.identity);
     expect(identities).toEqual(expect.arrayContaining([`caller:${call.id}`, `agent:${before.agentId}`]));
+  }, 120_000);
+});
+
+describe('a built server, SIGTERM while a request is stuck in the database', () => {
+  // What can really hold a drain past its bound: a request inside a transaction waiting on a row
+  // lock that another session (another instance, an operator's psql) keeps. Cutting its
+  // connection at 80% does not end it: the handler still holds a pool client, so the database
+  // close (pool.end() waits for checked-out clients) never finishes. The hard deadline must.
+  it('gives up at SHUTDOWN_TIMEOUT_MS, exits 1 saying so, and the restarted server has every record', async () => {
+    if (!api?.alive()) await spawnBuilt();
+    const base = api!.baseUrl;
+    const bobToken = (await client(base)('POST', '/api/auth/login', { email: BOB_EMAIL, password: TEST_PASSWORD })).body.token as string;
+    const bob = client(base, bobToken);
+    const created = await client(base)('POST', '/api/calls', { name: 'Stuck', reason: 'Order 6160, locked row' });
+    expect(created.status).toBe(201);
+    const call = created.body;
+    const before = (await bob('GET', `/api/calls/${call.id}`)).body;
+    expect(before).toMatchObject({ state: 'waiting' });
+
+    // Another session locks the call row and keeps it; Bob's accept (SELECT … FOR UPDATE in its
+    // transaction) waits behind it.
+    locker = new pg.Client({ connectionString: testDb!.url });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('SELECT id FROM calls WHERE id = $1 FOR UPDATE', [call.id]);
+    const accept = fetch(`${base}/api/calls/${call.id}/accept`, { method: 'POST', headers: { authorization: `Bearer ${bobToken}` } }).then(
+      (r) => `answered ${r.status}`,
+      () => 'connection cut',
+    );
+    await eventually(
+      async () => {
+        const r = await locker!.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+        );
+        return r.rows[0]!.n > 0 || null;
+      },
+      10_000,
+      "the accept's transaction waits on the row lock",
+    );
+
+    const signalledAt = Date.now();
+    const { code, signal } = await api!.kill('SIGTERM');
+    const exitedAfter = Date.now() - signalledAt;
+    expect({ code, signal }, api!.output()).toEqual({ code: 1, signal: null });
+    // The drain really was held (it did not finish early), and the deadline ended it. Margin
+    // 1500 ms over the bound: the hard timer itself fires at the bound in the child; the margin
+    // covers only the timer firing late on a busy 2-core machine, process.exit and the exit
+    // notification reaching this process — never the stuck work, which would take forever.
+    expect(exitedAfter, api!.output()).toBeGreaterThanOrEqual(SHUTDOWN_TIMEOUT_MS - 50);
+    expect(exitedAfter, api!.output()).toBeLessThan(SHUTDOWN_TIMEOUT_MS + 1500);
+    expect(api!.output()).toMatch(/SIGTERM: draining/);
+    expect(api!.output()).toMatch(/cutting 1 connection\(s\) still open/);
+    expect(api!.output()).toMatch(/shutdown not finished after \d+ ms \(SHUTDOWN_TIMEOUT_MS\), still closing the database: gave up waiting, exiting 1/);
+    expect(api!.output()).not.toMatch(/stopped in/);
+    expect(await accept).toBe('connection cut');
+    console.info(`[shutdown] stuck drain: process exited ${exitedAfter} ms after SIGTERM (bound ${SHUTDOWN_TIMEOUT_MS} ms), code ${code}`);
+
+    // The other session lets go; the dead process's transaction never committed.
+    await locker.query('ROLLBACK');
+    await locker.end();
+    locker = null;
+
+    // Restarted: every record is there — the call of the first test, and the stuck one as it was
+    // before the accept that never finished.
+    await spawnBuilt();
+    const bobAgain = client(api!.baseUrl, bobToken);
+    const after = (await bobAgain('GET', `/api/calls/${call.id}`)).body;
+    expect(after).toMatchObject({ id: call.id, state: 'waiting' });
+    expect(after.timeline).toEqual(before.timeline);
+    const queue = (await bobAgain('GET', '/api/queue')).body as Array<{ id: string }>;
+    expect(queue.map((c) => c.id)).toContain(call.id);
   }, 120_000);
 });
