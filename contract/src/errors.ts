@@ -7,6 +7,8 @@ export const ERROR_STATUS = {
   invalid_target: 400,
   /** A phone target while TWILIO_* or PUBLIC_URL is not configured. */
   phones_not_configured: 400,
+  /** A queueId (a new call's topic, a queue transfer's target) that names no queue. */
+  unknown_queue: 400,
   unauthorized: 401,
   invalid_credentials: 401,
   forbidden: 403,

@@ -4,6 +4,8 @@ export * from './calls.js';
 export * from './engagement.js';
 export * from './errors.js';
 export * from './presence.js';
+export * from './queues.js';
+export * from './supervision.js';
 export * from './timeline.js';
 export * from './transfers.js';
 export * from './wrapup.js';

@@ -9,6 +9,8 @@ export const TIMELINE_EVENTS = [
   'ended',
   'agent_dropped',
   'handed_over',
+  // back to a queue, at the front (a queue transfer, or a blind transfer nobody took): detail queueId, queueName
+  'requeued',
   // wrap-up (services/wrap-ups.ts): done (by the agent or the timeout), a disposition given later
   'wrapped_up',
   'disposition_set',
@@ -34,5 +36,11 @@ export const TIMELINE_EVENTS = [
   'agent_joined',
   'caller_disconnected',
   'agent_disconnected',
+  // supervision (services/supervision.ts; the supervisor's connection, services/room-events.ts)
+  'monitor_started',
+  'monitor_changed',
+  'monitor_ended',
+  'supervisor_joined',
+  'supervisor_disconnected',
 ] as const;
 export type TimelineEvent = (typeof TIMELINE_EVENTS)[number];

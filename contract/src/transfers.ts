@@ -20,9 +20,20 @@ export type OpenTransferState = (typeof OPEN_TRANSFER_STATES)[number];
 export const isOpenTransferState = (s: TransferState): s is OpenTransferState =>
   (OPEN_TRANSFER_STATES as readonly TransferState[]).includes(s);
 
-/** Who a transfer rings: another agent's console, or a phone number through Twilio. */
-export const TRANSFER_TARGET_TYPES = ['agent', 'phone'] as const;
+/**
+ * Who a transfer goes to: another agent's console, a phone number through Twilio, or a queue
+ * (the call waits again, at the front, for whoever answers next: always blind).
+ */
+export const TRANSFER_TARGET_TYPES = ['agent', 'phone', 'queue'] as const;
 export type TransferTargetType = (typeof TRANSFER_TARGET_TYPES)[number];
+
+/**
+ * warm: A briefs B while the caller is held, then hands over. blind: A leaves at once, the caller
+ * is held while B rings and talks to B as soon as B accepts; if B does not, the call goes back to
+ * the front of its queue. A queue target is always blind; a phone target is always warm.
+ */
+export const TRANSFER_MODES = ['warm', 'blind'] as const;
+export type TransferMode = (typeof TRANSFER_MODES)[number];
 
 /**
  * Who A talks to during the consultation (server-enforced): target: A and B, the caller held;

@@ -28,6 +28,9 @@ import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { livekitWebhookRoutes } from './routes/livekit-webhook.js';
 import { transferRoutes } from './routes/transfers.js';
+import { queueRoutes } from './routes/queues.js';
+import { supervisorRoutes } from './routes/supervisor.js';
+import { applyQueueConfig } from './services/queues.js';
 import { twilioRoutes } from './routes/twilio.js';
 import { createTwilioNetwork } from './phone/twilio.js';
 import { createPhoneBridges } from './services/phone-bridges.js';
@@ -92,7 +95,8 @@ export async function buildApp(parts: AppParts): Promise<{ app: FastifyInstance;
   registerErrorHandler(app);
 
   // Each route file is an encapsulated plugin; agent-only scopes check the session onRequest.
-  for (const routes of [healthRoutes, authRoutes, callRoutes, agentRoutes, transferRoutes, eventRoutes]) {
+  await applyQueueConfig(db, config.queues); // QUEUES (config-queues.ts), before any call can name a queue
+  for (const routes of [healthRoutes, authRoutes, callRoutes, agentRoutes, transferRoutes, eventRoutes, queueRoutes, supervisorRoutes]) {
     await app.register(routes, { deps });
   }
   const receiver = createWebhookReceiver(parts.livekitKeys.apiKey, parts.livekitKeys.apiSecret);

@@ -3,6 +3,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { loadWrapUpConfig, type WrapUpConfig } from './config-wrap-up.js';
+import { parseQueues, type QueueDef } from './config-queues.js';
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -42,6 +43,10 @@ export interface Config {
   ops: OpsConfig;
   /** WRAP_UP_TIMEOUT_S and DISPOSITIONS (config-wrap-up.ts). */
   wrapUp: WrapUpConfig;
+  /** QUEUES (config-queues.ts), synced at start-up; null: unset, the stored queues stay. */
+  queues: QueueDef[] | null;
+  /** Event streams (events/fanout.ts): EVENTS_FANOUT routed (default) or legacy; EVENTS_LIST_INTERVAL_MS. */
+  events: { fanout: 'routed' | 'legacy'; listIntervalMs: number };
 }
 
 export interface OpsConfig {
@@ -193,6 +198,8 @@ export function loadConfig(env: Env = process.env): Config {
     phone,
     ops: { ...ops, apiDocs: ops.apiDocs ?? !production },
     wrapUp: loadWrapUpConfig(str, int, problems),
+    queues: parseQueues(str('QUEUES'), problems),
+    events: { fanout: str('EVENTS_FANOUT') === 'legacy' ? 'legacy' : 'routed', listIntervalMs: int('EVENTS_LIST_INTERVAL_MS', 150, 10, 10000) },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

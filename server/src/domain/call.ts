@@ -5,6 +5,8 @@
 //      ▲                  │ hold                       │
 //      └──── agent_left ──┴────────────────────────────┘
 //   any live state ──hangup/caller_left──▶ ended
+//   active/on_hold ──requeue──▶ waiting (at the front of a queue: a queue transfer, a blind one nobody took)
+//   active/on_hold ──release──▶ on_hold with no agent (a blind transfer: A left, B rings)
 // A call handed to a phone specialist stays active with no agent: phoneTransferId names the
 // phone leg (the transfer that reached it) that now has the caller.
 // State and reason names come from the contract the console shares (contract/src/calls.ts).
@@ -19,6 +21,10 @@ export interface CallSnapshot {
   phoneTransferId: string | null;
   holdCount: number;
   endReason: EndReason | null;
+  /** The queue it waits (or waited last) in; kept as it is when absent. */
+  queueId?: string;
+  /** Waiting ahead of calls never answered (it came back to the queue). */
+  front?: boolean;
 }
 
 export type CallEvent =
@@ -30,7 +36,14 @@ export type CallEvent =
   | { type: 'caller_left' }
   | { type: 'agent_left'; agentId: string }
   | { type: 'handover'; toAgentId: string }
-  | { type: 'handover_to_phone'; transferId: string };
+  | { type: 'handover_to_phone'; transferId: string }
+  /**
+   * Back to a queue, at its front: agentId, the agent on the call who sends it there (a queue
+   * transfer); null: nobody has it (a blind transfer nobody took). No queueId: its own queue.
+   */
+  | { type: 'requeue'; agentId: string | null; queueId?: string }
+  /** A blind transfer: the agent leaves at once, the caller is held with nobody until B accepts. */
+  | { type: 'release'; agentId: string };
 
 /** What the adapters must do so that the media matches the new state. */
 export type CallEffect =
@@ -63,7 +76,7 @@ export function decideCall(call: CallSnapshot, event: CallEvent): CallDecision {
     case 'accept': {
       if (call.state === 'waiting') {
         // The caller may still be held from an earlier agent who dropped: bring them back.
-        return go({ ...call, state: 'active', agentId: event.agentId, phoneTransferId: null }, [{ type: 'caller_media', mode: 'live' }]);
+        return go({ ...call, state: 'active', agentId: event.agentId, phoneTransferId: null, front: false }, [{ type: 'caller_media', mode: 'live' }]);
       }
       if (call.state !== 'ended' && call.agentId === event.agentId) return same(call); // rejoin / double click
       if (call.state === 'ended') return conflict('The call has already ended.');
@@ -107,7 +120,24 @@ export function decideCall(call: CallSnapshot, event: CallEvent): CallDecision {
     case 'agent_left': {
       // An agent who drops must not strand the caller: back to the queue, on hold.
       if (call.state === 'ended' || call.state === 'waiting' || call.agentId !== event.agentId) return same(call);
-      return go({ ...call, state: 'waiting', agentId: null }, [{ type: 'caller_media', mode: 'held' }]);
+      return go({ ...call, state: 'waiting', agentId: null, front: true }, [{ type: 'caller_media', mode: 'held' }]);
+    }
+    case 'requeue': {
+      if (call.state === 'ended' || call.state === 'waiting') return conflict(`A call that is ${call.state} cannot be sent to a queue.`);
+      if (event.agentId !== null && call.agentId !== event.agentId) return forbidden('Only the agent on the call can send it to a queue.');
+      // Waiting: alone in the room, microphone published (room-policy.ts), hold music on the page.
+      const effects: CallEffect[] = [{ type: 'caller_media', mode: 'live' }];
+      if (call.agentId) effects.unshift({ type: 'remove_agent', agentId: call.agentId });
+      return go({ ...call, state: 'waiting', agentId: null, phoneTransferId: null, queueId: event.queueId ?? call.queueId, front: true }, effects);
+    }
+    case 'release': {
+      if (call.state !== 'active' && call.state !== 'on_hold') return conflict(`A call that is ${call.state} cannot be handed over.`);
+      if (call.agentId !== event.agentId) return forbidden('Only the agent on the call can hand it over.');
+      // The agent leaves before anything else, so they hear nothing more of the caller.
+      return go({ ...call, state: 'on_hold', agentId: null }, [
+        { type: 'remove_agent', agentId: event.agentId },
+        { type: 'caller_media', mode: 'held' },
+      ]);
     }
     case 'handover': {
       if (call.state === 'ended' || call.state === 'waiting') {

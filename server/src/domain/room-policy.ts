@@ -1,6 +1,7 @@
 // Who may be in a call's LiveKit room, and with which permissions, as a pure function
 // of the record. The reconciler compares this with what LiveKit reports and fixes the
 // difference; tokens are minted from it, so a token never grants more than the record.
+import type { MonitorMode, TransferMode } from '@warmline/contract';
 import type { CallState } from './call.js';
 import type { TalkTo, TransferState } from './transfer.js';
 
@@ -11,16 +12,33 @@ export interface Permission {
 
 /** A phone specialist is in the room through the bridge of its transfer (a phone caller is the caller). */
 export type Member = { kind: 'caller' } | { kind: 'agent'; agentId: string } | { kind: 'phone'; transferId: string };
+/** A supervisor monitoring the call (listen, whisper or barge): identity `supervisor:<agentId>`. */
+export type SupervisorMember = { kind: 'supervisor'; agentId: string };
+/** Anyone the room may hold: the call's own members, and supervisors. */
+export type RoomMember = Member | SupervisorMember;
+
+/** An open monitor (008_supervision.sql): of the agent `agentId` had when it began. */
+export interface MonitorRef {
+  supervisorId: string;
+  agentId: string | null;
+  mode: MonitorMode;
+}
 
 export interface RoomRecord {
   call: { id: string; state: CallState; agentId: string | null; phoneTransferId: string | null };
   /** The call's open transfer, if any. */
-  transfer: { id: string; state: TransferState; fromAgentId: string; targetAgentId: string | null; talkTo?: TalkTo } | null;
+  transfer: { id: string; state: TransferState; fromAgentId: string; targetAgentId: string | null; talkTo?: TalkTo; mode?: TransferMode } | null;
+  /** The call's open monitors (absent: none). */
+  monitors?: MonitorRef[];
 }
 
 export const LIVE: Permission = { canPublish: true, canSubscribe: true };
 /** Held: the SFU forwards nothing to the caller and unpublishes their microphone. */
 export const HELD: Permission = { canPublish: false, canSubscribe: false };
+/** Listen-in (and whisper, in the call room): hears everyone, nobody hears them; the SFU refuses their publish. */
+export const LISTEN_ONLY: Permission = { canPublish: false, canSubscribe: true };
+/** The supervisor in the coach room while whispering: speaks to the agent; nothing there to hear. */
+export const COACH_SPEAKER: Permission = { canPublish: true, canSubscribe: false };
 
 /**
  * LiveKit permissions are per participant, not per pair, so "A talks to one, the other held"
@@ -33,7 +51,7 @@ const targetHeld = (t: RoomRecord['transfer']) => t?.state === 'consulting' && t
  * The permission `member` is entitled to in this call's room, or null when they must not be
  * there at all (a removed agent, anyone once the call has ended).
  */
-export function entitlement(r: RoomRecord, member: Member): Permission | null {
+export function entitlement(r: RoomRecord, member: RoomMember): Permission | null {
   const { call, transfer } = r;
   if (call.state === 'ended') return null;
   // Waiting: nobody else is entitled to the room and an agent gets no permission before the
@@ -51,20 +69,25 @@ export function entitlement(r: RoomRecord, member: Member): Permission | null {
     if (transfer?.id === member.transferId && transfer.state !== 'ringing') return targetHeld(transfer) ? HELD : LIVE;
     return null;
   }
+  if (member.kind === 'supervisor') {
+    const m = monitorInForce(r, member.agentId);
+    return !m ? null : m.mode === 'barge' ? LIVE : LISTEN_ONLY;
+  }
   const id = member.agentId;
   if ((call.state === 'active' || call.state === 'on_hold') && call.agentId === id) return LIVE;
   if (transfer) {
     // A stays while the transfer is open (ringing, consulting, introducing); B from acceptance on.
-    if (transfer.fromAgentId === id) return LIVE;
+    // Not after a blind transfer began: A left then (B is entitled as the call's agent once accepted).
+    if (transfer.fromAgentId === id && transfer.mode !== 'blind') return LIVE;
     if (transfer.targetAgentId === id && transfer.state !== 'ringing') return targetHeld(transfer) ? HELD : LIVE;
   }
   return null;
 }
 
 /** Everyone entitled to be in the room (the caller first). */
-export function entitledMembers(r: RoomRecord): Array<{ member: Member; permission: Permission }> {
-  const out: Array<{ member: Member; permission: Permission }> = [];
-  const add = (member: Member) => {
+export function entitledMembers(r: RoomRecord): Array<{ member: RoomMember; permission: Permission }> {
+  const out: Array<{ member: RoomMember; permission: Permission }> = [];
+  const add = (member: RoomMember) => {
     const permission = entitlement(r, member);
     if (!permission) return;
     if (member.kind === 'agent' && out.some((o) => o.member.kind === 'agent' && o.member.agentId === member.agentId)) return;
@@ -78,7 +101,60 @@ export function entitledMembers(r: RoomRecord): Array<{ member: Member; permissi
     else add({ kind: 'phone', transferId: r.transfer.id });
   }
   if (r.call.phoneTransferId) add({ kind: 'phone', transferId: r.call.phoneTransferId });
+  for (const m of r.monitors ?? []) {
+    if (!out.some((o) => o.member.kind === 'supervisor' && o.member.agentId === m.supervisorId)) add({ kind: 'supervisor', agentId: m.supervisorId });
+  }
   return out;
+}
+
+/**
+ * Supervision. A monitor is in force while the call is live with the agent it began with: the
+ * record itself says so, so a monitor whose row is still open after the call moved on grants nothing.
+ */
+export function monitorInForce(r: RoomRecord, supervisorId: string): MonitorRef | null {
+  if (r.call.state !== 'active' && r.call.state !== 'on_hold') return null;
+  const m = r.monitors?.find((x) => x.supervisorId === supervisorId);
+  return m && m.agentId !== null && m.agentId === r.call.agentId ? m : null;
+}
+
+/**
+ * Whisper's room, `coach-<callId>`. LiveKit permissions are per participant (no per-listener
+ * ACL the server can set: UpdateSubscriptions is undone by the client, track permissions are
+ * set by the publisher's own client), so "only the agent hears the supervisor" is a separate
+ * room the caller is never in: the whispering supervisor may only publish there, the call's
+ * agent may only subscribe. Nobody else is entitled to it, and with no whisper it is closed.
+ */
+export const COACH_ROOM_PREFIX = 'coach-';
+export const coachRoomOf = (callId: string) => `${COACH_ROOM_PREFIX}${callId}`;
+export const callIdOfCoachRoom = (room: string) => (room.startsWith(COACH_ROOM_PREFIX) ? room.slice(COACH_ROOM_PREFIX.length) || null : null);
+
+export function coachEntitlement(r: RoomRecord, member: RoomMember): Permission | null {
+  const whispering = (r.monitors ?? []).filter((m) => m.mode === 'whisper' && monitorInForce(r, m.supervisorId));
+  if (whispering.length === 0) return null;
+  if (member.kind === 'supervisor') return whispering.some((m) => m.supervisorId === member.agentId) ? COACH_SPEAKER : null;
+  if (member.kind === 'agent' && member.agentId === r.call.agentId) return LISTEN_ONLY;
+  return null;
+}
+
+/** Everyone entitled to the coach room (empty: it must not exist). */
+export function coachMembers(r: RoomRecord): Array<{ member: RoomMember; permission: Permission }> {
+  const candidates: RoomMember[] = [
+    ...(r.call.agentId ? [{ kind: 'agent', agentId: r.call.agentId } as const] : []),
+    ...(r.monitors ?? []).map((m) => ({ kind: 'supervisor', agentId: m.supervisorId }) as const),
+  ];
+  return candidates.flatMap((member) => {
+    const permission = coachEntitlement(r, member);
+    return permission ? [{ member, permission }] : [];
+  });
+}
+
+/** What to do so that the coach room LiveKit reports matches the record (as roomFixes). */
+export function coachFixes(r: RoomRecord, seen: SeenParticipant[]): RoomFix[] {
+  return seen.flatMap((p): RoomFix[] => {
+    const want = p.member ? coachEntitlement(r, p.member) : null;
+    if (!want) return [{ type: 'remove', identity: p.identity }];
+    return samePermission(want, p.permission) ? [] : [{ type: 'set_permission', identity: p.identity, permission: want }];
+  });
 }
 
 export const samePermission = (a: Permission, b: Permission) =>
@@ -86,7 +162,7 @@ export const samePermission = (a: Permission, b: Permission) =>
 
 export interface SeenParticipant {
   identity: string;
-  member: Member | null; // null: an identity we never issue
+  member: RoomMember | null; // null: an identity we never issue
   permission: Permission;
 }
 

@@ -10,8 +10,18 @@
 // B may leave the consultation (declining after the briefing): the caller is back with A.
 // A phone target has no console: Twilio's reports stand in for B's clicks (phone_answered when
 // its audio reaches the room, phone_ended with what the network said).
+// A blind transfer (mode blind) has no consultation: A has left when it starts (the call's
+// release), B's accept hands B the caller at once (completed), and a ring that ends otherwise
+// sends the call back to the front of its queue, since A is gone.
 // State and fail-reason names come from the contract the console shares (contract/src/transfers.ts).
-import { isOpenTransferState, type TalkTo, type TransferFailReason, type TransferState, type TransferTargetType } from '@warmline/contract';
+import {
+  isOpenTransferState,
+  type TalkTo,
+  type TransferFailReason,
+  type TransferMode,
+  type TransferState,
+  type TransferTargetType,
+} from '@warmline/contract';
 import type { CallEvent, Decision } from './call.js';
 
 export type { TalkTo, TransferFailReason, TransferState };
@@ -27,6 +37,8 @@ export interface TransferSnapshot {
   failReason: TransferFailReason | null;
   /** Who A talks to while consulting; 'both' while introducing. */
   talkTo: TalkTo;
+  /** warm when absent. */
+  mode?: TransferMode;
 }
 
 /** How a phone leg ended, as the phone network reported it. */
@@ -68,9 +80,12 @@ const conflict = (t: TransferSnapshot, what: string): TransferDecision => ({
 });
 const forbidden = (message: string): TransferDecision => ({ ok: false, code: 'forbidden', message });
 
+const isBlind = (t: TransferSnapshot) => t.mode === 'blind';
+
+/** A ring that ends unanswered: the caller back with A, or (blind: A is gone) to the front of the queue. */
 const backToA = (t: TransferSnapshot): TransferEffect => ({
   type: 'call',
-  event: { type: 'resume', agentId: t.fromAgentId },
+  event: isBlind(t) ? { type: 'requeue', agentId: null } : { type: 'resume', agentId: t.fromAgentId },
 });
 const toB = (t: TransferSnapshot): TransferEffect => ({
   type: 'call',
@@ -83,6 +98,11 @@ export function decideTransfer(t: TransferSnapshot, event: TransferEvent): Trans
   switch (event.type) {
     case 'accept':
       if (event.agentId !== t.targetAgentId) return forbidden('Only the agent being transferred to can accept.');
+      if (isBlind(t)) {
+        if (t.state === 'ringing') return go(t, 'completed', [toB(t)]); // straight to the caller, no briefing
+        if (t.state === 'completed') return same(t); // double click: the same token again
+        return conflict(t, 'accept');
+      }
       if (t.state === 'ringing') return go(t, 'consulting', []);
       if (t.state === 'consulting' || t.state === 'introducing') return same(t); // double click: same token again
       return conflict(t, 'accept');
@@ -100,6 +120,7 @@ export function decideTransfer(t: TransferSnapshot, event: TransferEvent): Trans
       return talkTo(t, event.agentId, event.talkTo);
     case 'cancel':
       if (event.agentId !== t.fromAgentId) return forbidden('Only the agent who started the transfer can cancel it.');
+      if (isBlind(t)) return { ok: false, code: 'call_conflict', message: 'A blind transfer cannot be cancelled: you have already left the call.' };
       if (t.state === 'ringing') return go(t, 'cancelled', [backToA(t)], 'cancelled');
       if (t.state === 'consulting') {
         return go(t, 'cancelled', [removeB(t), backToA(t)], 'cancelled');
@@ -185,6 +206,7 @@ function phoneEnded(t: TransferSnapshot, outcome: PhoneOutcome): TransferDecisio
 function agentLeft(t: TransferSnapshot, agentId: string): TransferDecision {
   if (!isOpen(t.state)) return same(t);
   if (agentId === t.fromAgentId) {
+    if (isBlind(t)) return same(t); // A left on purpose when the blind transfer started
     // A dropped. If B is already talking to A, B takes the caller; if B has not
     // answered yet, nobody is there for the caller: back to the queue.
     if (t.state === 'ringing') {

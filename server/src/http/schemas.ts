@@ -21,8 +21,10 @@ import {
   TRANSFER_FAIL_REASONS,
   TRANSFER_STATES,
   TRANSFER_TARGET_TYPES,
+  TRANSFER_MODES,
 } from '@warmline/contract';
 import { Type, type Static, type TSchema } from 'typebox';
+import { MonitorView } from './supervision-schemas.js';
 
 /** One of the contract's names, as `{ type: 'string', enum }` (OpenAPI 3.0 has no `const`). */
 export const oneOf = <const T extends readonly string[]>(names: T, description?: string) =>
@@ -57,9 +59,11 @@ export const TransferView = Type.Object(
         agentId: nullable(Type.String()),
         name: Type.String({ description: "The colleague's name; for a phone, the masked number" }),
         number: nullable(Type.String({ description: 'Phone targets only: the masked E.164 number, e.g. "+1 ••• ••• 4567"' })),
+        queueId: nullable(Type.String({ description: 'Queue targets only: the queue the call went back to (name is its name)' })),
       },
       Closed,
     ),
+    mode: oneOf(TRANSFER_MODES, 'warm: A briefs B first; blind: A left at once, B gets the caller on accepting (a queue target is always blind)'),
     notes: Type.String(),
     summary: nullable(Type.Object({ text: Type.String(), provider: Type.String() }, Closed)),
     requestedAt: Type.String(),
@@ -127,10 +131,42 @@ export const CallView = Type.Object(
     transfer: nullable(TransferView),
     disposition: nullable(Type.String({ description: 'The latest disposition a wrap-up gave the call' })),
     wrapUps: Type.Array(WrapUpView, { description: 'Every agent whose part ended, oldest first' }),
+    monitors: Type.Optional(Type.Array(MonitorView, { description: 'Supervisors monitoring the call now (the agent is told; the caller never)' })),
+    queue: Type.Object({ id: Type.String(), name: Type.String() }, { ...Closed, description: 'The queue the call waits (or waited last) in' }),
+    summary: nullable(
+      Type.Object(
+        {
+          text: Type.String(),
+          provider: Type.String(),
+          transferId: Type.String(),
+          fromAgent: Type.Object({ id: Type.String(), name: Type.String() }, Closed),
+          notes: Type.String({ description: "The transferring agent's notes for this handoff" }),
+        },
+        { ...Closed, description: "The call's latest handoff summary (from its newest transfer that has one): what whoever answers a re-queued call reads" },
+      ),
+    ),
   },
   Closed,
 );
 export type CallView = Static<typeof CallView>;
+
+/** GET /api/topics (public): the queues a caller may choose on the caller page. */
+export const Topic = Type.Object({ id: Type.String(), name: Type.String() }, Closed);
+export type Topic = Static<typeof Topic>;
+
+/** GET /api/queues: each queue as the agents' console shows it. */
+export const QueueStats = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    waiting: Type.Integer({ minimum: 0, description: 'Calls waiting in it now' }),
+    longestWaitS: nullable(Type.Integer({ minimum: 0, description: 'Seconds the call waiting longest has waited (since it (re-)entered the queue); null: none waiting' })),
+    availableAgents: Type.Integer({ minimum: 0, description: 'Its agents who are available to answer now' }),
+    mine: Type.Boolean({ description: 'The signed-in agent belongs to it (an agent in no queue belongs to general)' }),
+  },
+  Closed,
+);
+export type QueueStats = Static<typeof QueueStats>;
 
 /**
  * What the caller's own page may read with X-Caller-Key: the call's progress, never the

@@ -41,11 +41,14 @@ export const callerIdentity = (callId: string) => `caller:${callId}`;
 export const agentIdentity = (agentId: string) => `agent:${agentId}`;
 /** A phone specialist's bridge in the room: one per phone transfer. (A phone caller is the call's caller.) */
 export const phoneIdentity = (transferId: string) => `phone:${transferId}`;
+/** A supervisor monitoring a call (in its room, and in its coach room while whispering). */
+export const supervisorIdentity = (agentId: string) => `supervisor:${agentId}`;
 
 export type ParsedIdentity =
   | { kind: 'caller'; callId: string }
   | { kind: 'agent'; agentId: string }
-  | { kind: 'phone'; transferId: string };
+  | { kind: 'phone'; transferId: string }
+  | { kind: 'supervisor'; agentId: string };
 
 export function parseIdentity(identity: string): ParsedIdentity | null {
   const [kind, id] = [identity.slice(0, identity.indexOf(':')), identity.slice(identity.indexOf(':') + 1)];
@@ -53,6 +56,7 @@ export function parseIdentity(identity: string): ParsedIdentity | null {
   if (kind === 'caller') return { kind, callId: id };
   if (kind === 'agent') return { kind, agentId: id };
   if (kind === 'phone') return { kind, transferId: id };
+  if (kind === 'supervisor') return { kind, agentId: id };
   return null;
 }
 

@@ -19,8 +19,14 @@ export const agentRoutes: RoutePlugin = agentScope(async (app, { deps }) => {
   const wrapUpS = deps.config.wrapUp.timeoutS;
   app.get(
     '/api/queue',
-    { schema: { tags: ['agents'], summary: 'Calls waiting for an agent, oldest first', response: { 200: Type.Array(CallView), ...errors(401) } } },
-    async () => Promise.all((await listQueue(deps.db)).map((c) => callView(deps.db, c, { timeline: false, wrapUpS }))),
+    {
+      schema: {
+        tags: ['agents'],
+        summary: "Calls waiting for an agent: your queues' first, then the others; in each, calls sent back to a queue first, then oldest first",
+        response: { 200: Type.Array(CallView), ...errors(401) },
+      },
+    },
+    async (req) => Promise.all((await listQueue(deps.db, agentOf(req).agentId)).map((c) => callView(deps.db, c, { timeline: false, wrapUpS }))),
   );
 
   app.get(

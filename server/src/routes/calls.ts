@@ -12,6 +12,7 @@ const NewCall = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 80, pattern: '\\S' }),
     reason: Type.String({ maxLength: 500 }),
+    queueId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'The topic the caller chose: one of GET /api/topics (default: general)' })),
   },
   { additionalProperties: false },
 );
@@ -44,7 +45,7 @@ export const callRoutes: RoutePlugin = async (app, { deps }) => {
       config: { rateLimit: { max: deps.config.rateLimitPerMinute, timeWindow: '1 minute' } },
     },
     async (req, reply) => {
-      const created = await callService.createCall(deps, { name: req.body.name.trim(), reason: req.body.reason.trim() });
+      const created = await callService.createCall(deps, { name: req.body.name.trim(), reason: req.body.reason.trim(), queueId: req.body.queueId });
       return reply.status(201).send(created);
     },
   );

@@ -12,6 +12,8 @@ import { addCallEvent, updateCall, type CallRecord } from '../store/calls-repo.j
 import type { Queryable } from '../store/db.js';
 import { updateTransfer, type TransferRecord } from '../store/transfers-repo.js';
 import { setAgentStatus } from '../store/agents-repo.js';
+import { getQueue } from '../store/queues-repo.js';
+import { endMonitorsAfter } from './monitor-ends.js';
 import { beginWrapUp } from './wrap-ups.js';
 
 // Timeline names are the contract's (contract/src/timeline.ts), the list the console has a label for each of.
@@ -24,6 +26,8 @@ const CALL_EVENT_NAMES: Record<CallEvent['type'], TimelineEvent> = {
   agent_left: 'agent_dropped',
   handover: 'handed_over',
   handover_to_phone: 'handed_over',
+  requeue: 'requeued',
+  release: 'held', // a blind transfer: the caller held, the agent gone (detail blind)
 };
 
 const snapshot = (c: CallRecord): CallSnapshot => ({
@@ -32,6 +36,8 @@ const snapshot = (c: CallRecord): CallSnapshot => ({
   phoneTransferId: c.phoneTransferId,
   holdCount: c.holdCount,
   endReason: c.endReason,
+  queueId: c.queueId,
+  front: c.queuePriority > 0,
 });
 
 export interface Applied {
@@ -57,7 +63,10 @@ export async function applyCallEvent(
   if (!d.ok) throw new AppError(d.code, d.message);
   if (!d.changed) return { call, changed: false, remove: [] };
   const now = new Date();
-  const next: CallRecord = { ...call, ...d.next };
+  const { front, ...decided } = d.next;
+  const next: CallRecord = { ...call, ...decided, queuePriority: front === undefined ? call.queuePriority : front ? 1 : 0 };
+  // Back in a queue: it waits from now on, ahead of calls never answered (queue_priority).
+  if (call.state !== 'waiting' && next.state === 'waiting') next.queuedAt = now;
   if (next.state === 'active' && !next.answeredAt) next.answeredAt = now;
   if (next.state === 'ended') next.endedAt = now;
   // caller_media and close_room follow from the stored state; only removals need naming.
@@ -65,8 +74,12 @@ export async function applyCallEvent(
   await updateCall(q, next);
   if (call.state === 'waiting' && next.state === 'active') callAnswered(call.queuedAt, now);
   if (next.state === 'ended') callEnded(next.endReason);
-  const extra = next.state === 'ended' ? { reason: next.endReason } : {};
+  const extra: Record<string, unknown> = next.state === 'ended' ? { reason: next.endReason } : {};
+  // The timeline names the queue the call went back to (it may be renamed later; the id stays).
+  if (event.type === 'requeue') Object.assign(extra, { queueId: next.queueId, queueName: (await getQueue(q, next.queueId))?.name ?? next.queueId });
   await addCallEvent(q, call.id, CALL_EVENT_NAMES[event.type], { ...eventDetail(event), ...extra, ...detail });
+  // Supervisors' monitors end with the call, or when it leaves their agent (services/monitor-ends.ts).
+  if (next.state === 'ended' || next.agentId !== call.agentId) remove.push(...(await endMonitorsAfter(q, next)));
   const partEnded = call.agentId && (next.state === 'ended' || next.agentId !== call.agentId);
   if (partEnded && event.type !== 'agent_left' && !opts.noWrapUp) await beginWrapUp(q, call.id, call.agentId!, call.notes);
   return { call: next, changed: true, remove };
@@ -87,6 +100,10 @@ function eventDetail(event: CallEvent): Record<string, unknown> {
       return { by: event.by.kind };
     case 'caller_left':
       return { by: 'caller' };
+    case 'requeue':
+      return { by: event.agentId };
+    case 'release':
+      return { agentId: event.agentId, blind: true };
   }
 }
 
@@ -116,6 +133,7 @@ export async function applyTransferEvent(
       targetAgentId: transfer.targetAgentId,
       failReason: transfer.failReason,
       talkTo: transfer.talkTo,
+      mode: transfer.mode,
     },
     event,
   );

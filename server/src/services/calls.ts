@@ -3,6 +3,7 @@
 // clicks and two agents racing for the same call are decided by Postgres, not by luck.
 // LiveKit is called only after the commit (MediaSync.follow): the record is the truth.
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_QUEUE_ID } from '@warmline/contract';
 import { newSecret } from '../auth/secrets.js';
 import { entitlement, HELD, type Member } from '../domain/room-policy.js';
 import { AppError, notFound } from '../errors.js';
@@ -12,6 +13,7 @@ import type { CallRecord } from '../store/calls-repo.js';
 import type { Queryable } from '../store/db.js';
 import { getMember } from '../store/members-repo.js';
 import { openTransferForCall } from '../store/transfers-repo.js';
+import { getQueue } from '../store/queues-repo.js';
 import { applyCallEvent, applyTransferEvent } from './apply-events.js';
 import type { Deps } from './deps.js';
 import { loadRoomRecord } from './media-sync.js';
@@ -58,15 +60,19 @@ export async function grantFor(deps: Deps, callId: string, member: Member, name:
 /** `inTx` runs in the same transaction (a phone caller's leg is stored with its call). */
 export async function createCall(
   deps: Deps,
-  input: { name: string; reason: string; channel?: 'web' | 'phone' },
+  input: { name: string; reason: string; channel?: 'web' | 'phone'; queueId?: string },
   inTx?: (q: Queryable, callId: string) => Promise<void>,
 ) {
   const id = randomUUID();
   const room = `call-${id}`;
   const callerKey = newSecret();
+  const queueId = input.queueId ?? DEFAULT_QUEUE_ID;
   await deps.db.tx(async (q) => {
-    await calls.insertCall(q, { id, room, callerName: input.name, reason: input.reason, callerKeyHash: deps.secrets.hash(callerKey), channel: input.channel });
-    await calls.addCallEvent(q, id, 'created', { reasonLength: input.reason.length, channel: input.channel ?? 'web' });
+    // Checked before anything is written: an unknown topic creates nothing.
+    const queue = await getQueue(q, queueId);
+    if (!queue?.active) throw new AppError('unknown_queue', `queueId: no topic "${queueId}" (GET /api/topics lists them).`);
+    await calls.insertCall(q, { id, room, callerName: input.name, reason: input.reason, callerKeyHash: deps.secrets.hash(callerKey), channel: input.channel, queueId });
+    await calls.addCallEvent(q, id, 'created', { reasonLength: input.reason.length, channel: input.channel ?? 'web', queueId });
     await inTx?.(q, id);
   });
   // The room exists only for a stored call; if LiveKit cannot make it, the call never existed.

@@ -7,12 +7,14 @@
 // changes reach LiveKit in the order they were committed.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { entitledMembers, entitlement, roomFixes, samePermission, HELD, type Member, type RoomRecord } from '../domain/room-policy.js';
+import { callIdOfCoachRoom, entitledMembers, entitlement, roomFixes, samePermission, HELD, type RoomMember, type RoomRecord } from '../domain/room-policy.js';
 import { AppError, toAppError } from '../errors.js';
-import { agentIdentity, callerIdentity, parseIdentity, phoneIdentity, type MediaControl } from '../livekit/media.js';
+import { agentIdentity, callerIdentity, parseIdentity, phoneIdentity, supervisorIdentity, type MediaControl } from '../livekit/media.js';
 import * as calls from '../store/calls-repo.js';
 import type { Db, Queryable } from '../store/db.js';
 import * as members from '../store/members-repo.js';
+import { monitorRefs, monitorsOfCall } from '../store/monitors-repo.js';
+import { followCoach, reconcileCoach } from './coach-room.js';
 import { openTransferForCall } from '../store/transfers-repo.js';
 
 export interface MediaSync {
@@ -28,28 +30,38 @@ export interface MediaSync {
   retryDirty(settleMs?: number): Promise<void>;
 }
 
-export function memberOf(identity: string): Member | null {
+export function memberOf(identity: string): RoomMember | null {
   const who = parseIdentity(identity);
   if (!who) return null;
   if (who.kind === 'caller') return { kind: 'caller' };
+  if (who.kind === 'supervisor') return { kind: 'supervisor', agentId: who.agentId };
   return who.kind === 'agent' ? { kind: 'agent', agentId: who.agentId } : { kind: 'phone', transferId: who.transferId };
 }
 
-export async function loadRoomRecord(q: Queryable, callId: string): Promise<(RoomRecord & { room: string }) | null> {
+export async function loadRoomRecord(q: Queryable, callId: string): Promise<(RoomRecord & { room: string; whispered: boolean }) | null> {
   const call = await calls.getCall(q, callId);
   if (!call) return null;
   const t = await openTransferForCall(q, callId);
+  const mon = await monitorsOfCall(q, callId); // supervisors (services/supervision.ts)
   return {
+    monitors: monitorRefs(mon.open),
+    whispered: mon.whispered,
     room: call.room,
     call: { id: call.id, state: call.state, agentId: call.agentId, phoneTransferId: call.phoneTransferId },
-    transfer: t ? { id: t.id, state: t.state, fromAgentId: t.fromAgentId, targetAgentId: t.targetAgentId, talkTo: t.talkTo } : null,
+    transfer: t ? { id: t.id, state: t.state, fromAgentId: t.fromAgentId, targetAgentId: t.targetAgentId, talkTo: t.talkTo, mode: t.mode } : null,
   };
 }
 
 const ROOM_PREFIX = 'call-';
 
-const identityOf = (callId: string, m: Member) =>
-  m.kind === 'caller' ? callerIdentity(callId) : m.kind === 'agent' ? agentIdentity(m.agentId) : phoneIdentity(m.transferId);
+const identityOf = (callId: string, m: RoomMember) =>
+  m.kind === 'caller'
+    ? callerIdentity(callId)
+    : m.kind === 'agent'
+      ? agentIdentity(m.agentId)
+      : m.kind === 'supervisor'
+        ? supervisorIdentity(m.agentId)
+        : phoneIdentity(m.transferId);
 
 export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger; timeoutMs: number }): MediaSync {
   const { db, media, log } = opts;
@@ -72,6 +84,7 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
     if (!rec) return;
     if (rec.call.state === 'ended') {
       await media.closeRoom(rec.room); // deleting the room disconnects everyone
+      if (rec.whispered) await followCoach(media, rec); // and whisper's room
       return;
     }
     // Removals first: on completion A must be gone before the caller can hear again.
@@ -86,6 +99,8 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
     const held = wants.filter((w) => samePermission(w.permission, HELD));
     await Promise.all(held.map((w) => media.setPermission(rec.room, w.identity, w.permission)));
     await Promise.all(wants.filter((w) => !held.includes(w)).map((w) => media.setPermission(rec.room, w.identity, w.permission)));
+    // Whisper's coach room (services/coach-room.ts): nothing to do for a call that never had one.
+    if (rec.whispered) await followCoach(media, rec, remove);
   }
 
   async function reconcileOne(callId: string): Promise<number> {
@@ -93,6 +108,7 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
     if (!rec) return 0;
     if (rec.call.state === 'ended') {
       await media.closeRoom(rec.room);
+      if (rec.whispered) await reconcileCoach(media, rec);
       return 0;
     }
     const listedAt = new Date();
@@ -110,6 +126,7 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
       else await media.setPermission(rec.room, f.identity, f.permission);
     }
     if (fixes.length) log.info({ callId, fixes: fixes.map((f) => `${f.type} ${f.identity.split(':')[0]}`) }, 'reconciled room');
+    const coachFixed = now.whispered ? await reconcileCoach(media, now) : 0;
     // Membership as LiveKit sees it, for webhooks lost while this API was down.
     const removed = new Set(fixes.filter((f) => f.type === 'remove').map((f) => f.identity));
     const present = seen.filter((p) => !removed.has(p.identity));
@@ -121,7 +138,7 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
       // Joined a moment ago: LiveKit's list may predate it; the next pass decides.
       if (!presentIds.has(m.identity) && !m.leftAt) await members.memberAbsent(db, callId, m.identity, new Date(listedAt.getTime() - 5000));
     }
-    return fixes.length;
+    return fixes.length + coachFixed;
   }
 
   return {
@@ -165,7 +182,10 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
     },
     async reconcileAll() {
       // Rooms first, then the record: a room created after this list belongs to a call the read below sees.
-      const listed = (await media.listRooms()).filter((r) => r.name.startsWith(ROOM_PREFIX));
+      const all = await media.listRooms();
+      const listed = all.filter((r) => r.name.startsWith(ROOM_PREFIX));
+      // Coach rooms (whisper): each one's call is reconciled, which closes it when nobody whispers.
+      const coached = all.flatMap((r) => callIdOfCoachRoom(r.name) ?? []);
       const rooms = listed.map((r) => r.name);
       const occupied = new Set(listed.filter((r) => r.participants > 0).map((r) => r.name));
       const live = await members.liveRoomsSnapshot(db);
@@ -198,6 +218,7 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
         }
       };
       await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
+      for (const id of coached) fixes += await serial(id, () => reconcileOne(id));
       return { rooms: live.length, fixes };
     },
   };

@@ -4,7 +4,7 @@
 // change nothing. A drop is not a hang-up: the call keeps its place for the grace period
 // and only then does an agent's call go back to the queue, or a caller's call end.
 import type { TimelineEvent } from '@warmline/contract';
-import { entitlement } from '../domain/room-policy.js';
+import { callIdOfCoachRoom, entitlement } from '../domain/room-policy.js';
 import { AppError } from '../errors.js';
 import { parseIdentity, type ParsedIdentity } from '../livekit/media.js';
 import * as calls from '../store/calls-repo.js';
@@ -25,13 +25,24 @@ export interface RoomWebhook {
 
 // Timeline names for the room's comings and goings, spelled out so a search for one finds where it is written.
 type Kind = NonNullable<ReturnType<typeof parseIdentity>>['kind'];
-const JOINED: Record<Kind, TimelineEvent> = { caller: 'caller_joined', agent: 'agent_joined', phone: 'phone_connected' };
-const DISCONNECTED: Record<Kind, TimelineEvent> = { caller: 'caller_disconnected', agent: 'agent_disconnected', phone: 'phone_ended' };
+const JOINED: Record<Kind, TimelineEvent> = { caller: 'caller_joined', agent: 'agent_joined', phone: 'phone_connected', supervisor: 'supervisor_joined' };
+const DISCONNECTED: Record<Kind, TimelineEvent> = {
+  caller: 'caller_disconnected',
+  agent: 'agent_disconnected',
+  phone: 'phone_ended',
+  supervisor: 'supervisor_disconnected',
+};
 const detailOf = (who: ParsedIdentity) =>
-  who.kind === 'agent' ? { agentId: who.agentId } : who.kind === 'phone' ? { transferId: who.transferId } : {};
+  who.kind === 'agent' || who.kind === 'supervisor' ? { agentId: who.agentId } : who.kind === 'phone' ? { transferId: who.transferId } : {};
 
 /** Returns what was done, for logs and tests: 'duplicate' | 'stale' | 'ignored' | 'taken'. */
 export async function takeRoomWebhook(deps: Deps, w: RoomWebhook): Promise<'duplicate' | 'stale' | 'ignored' | 'taken'> {
+  // Whisper's coach room (domain/room-policy.ts): whoever joins gets the record's permission or is removed.
+  const coached = callIdOfCoachRoom(w.room);
+  if (coached) {
+    if (w.event === 'participant_joined') await reconcileSoon(deps, coached);
+    return 'taken';
+  }
   const call = await calls.getCallByRoom(deps.db, w.room);
   if (!call) return 'ignored';
   if (!(await members.takeWebhookOnce(deps.db, w.id))) return 'duplicate';

@@ -3,11 +3,15 @@
 // B talk, so completion is one permission change and never a room move
 // (the open-source LiveKit server has no MoveParticipant). See docs/ARCHITECTURE.md.
 // As everywhere, the record is written first and LiveKit follows after the commit.
+// Blind transfers (mode blind) and queue transfers (always blind): A's part ends in the same
+// transaction that opens the transfer (the call's release or requeue), so A is removed from the
+// room by the follow after the commit; the summary is made after, as for a warm one.
 import { randomUUID } from 'node:crypto';
-import type { PresenceStatus } from '@warmline/contract';
+import type { PresenceStatus, TransferMode } from '@warmline/contract';
 import type { TransferEvent } from '../domain/transfer.js';
 import { AppError, notFound } from '../errors.js';
 import { getAgentPresence } from '../store/agents-repo.js';
+import { getQueue } from '../store/queues-repo.js';
 import * as calls from '../store/calls-repo.js';
 import type { Queryable } from '../store/db.js';
 import * as transfers from '../store/transfers-repo.js';
@@ -46,18 +50,42 @@ async function publishTransfer(deps: Deps, transferId: string, callId: string) {
   await deps.bus.publish({ type: 'transfer', transferId, callId }, { type: 'call', callId }, { type: 'agents' }, { type: 'queue' });
 }
 
-export async function startTransfer(deps: Deps, agent: Agent, callId: string, input: { target: TransferTarget; notes: string }) {
+/** The mode a transfer runs in: a queue target is always blind, a phone target always warm. */
+export function transferMode(target: TransferTarget, asked: TransferMode | undefined): TransferMode {
+  if (target.type === 'queue') {
+    if (asked === 'warm') throw new AppError('invalid_target', 'mode: a transfer to a queue is always blind (nobody is there to brief).');
+    return 'blind';
+  }
+  if (target.type === 'phone' && asked === 'blind') {
+    throw new AppError('invalid_target', 'mode: blind transfer to a phone is not supported; transfer to a phone warm (without mode, or mode warm).');
+  }
+  return asked ?? 'warm';
+}
+
+export async function startTransfer(
+  deps: Deps,
+  agent: Agent,
+  callId: string,
+  input: { target: TransferTarget; notes: string; mode?: TransferMode },
+) {
   const { target } = input;
   if (target.type === 'agent' && target.agentId === agent.agentId) {
     throw new AppError('invalid_target', 'target.agentId: you cannot transfer a call to yourself.');
   }
+  const mode = transferMode(target, input.mode);
   // A phone target is checked before anything changes: a bad number costs no state and no REST call.
   if (target.type === 'phone') checkPhoneTarget(deps, target.number);
   const id = randomUUID();
-  // Step 1, at once: hold the caller and open the transfer (the unique index allows one open transfer per call).
-  const { call, holdsBefore } = await deps.db.tx(async (q) => {
+  // Step 1, at once: hold the caller (warm), or take A out (blind: the caller held for B; queue:
+  // the caller back in the queue), and open the transfer (the unique index allows one open transfer per call).
+  const { call, holdsBefore, remove } = await deps.db.tx(async (q) => {
     const call = await lockCall(q, callId);
     if (call.agentId !== agent.agentId || (call.state !== 'active' && call.state !== 'on_hold')) {
+      // A second click after a blind or queue transfer: the call is no longer A's because of it.
+      const last = await transfers.latestTransferForCall(q, callId);
+      if (call.state !== 'ended' && !call.agentId && last?.fromAgentId === agent.agentId && last.mode === 'blind') {
+        throw new AppError('transfer_conflict', 'You have already transferred this call.');
+      }
       throw new AppError('forbidden', 'Only the agent talking to the caller can transfer the call.');
     }
     if (await transfers.openTransferForCall(q, callId)) {
@@ -68,7 +96,11 @@ export async function startTransfer(deps: Deps, agent: Agent, callId: string, in
       const b = await getAgentPresence(q, target.agentId, deps.config.wrapUp.timeoutS);
       if (!b) throw new AppError('agent_not_found', `target.agentId: no agent with id ${target.agentId}.`);
       if (b.status !== 'available') throw new AppError('target_unavailable', `${b.name} is ${PRESENCE_WORDS[b.status]}, not available for a transfer.`);
-      requested = { targetAgentId: b.id, targetName: b.name };
+      requested = { targetAgentId: b.id, targetName: b.name, mode };
+    } else if (target.type === 'queue') {
+      const queue = await getQueue(q, target.queueId);
+      if (!queue?.active) throw new AppError('unknown_queue', `target.queueId: no queue "${target.queueId}" (GET /api/queues lists them).`);
+      requested = { targetType: 'queue', queueId: queue.id, queueName: queue.name, mode };
     } else {
       if ((await transfers.recentPhoneTransfers(q, agent.agentId)) >= deps.phone!.limitPerMinute) {
         throw new AppError('rate_limited', `At most ${deps.phone!.limitPerMinute} phone transfers a minute per agent; try again shortly.`);
@@ -80,18 +112,24 @@ export async function startTransfer(deps: Deps, agent: Agent, callId: string, in
       callId,
       fromAgentId: agent.agentId,
       target,
+      mode,
       notes: input.notes,
       ringTimeoutS: deps.config.transferRingTimeoutS,
     });
     await calls.addCallEvent(q, callId, 'transfer_requested', { transferId: id, ...requested });
-    const held = await applyCallEvent(q, call, { type: 'hold', agentId: agent.agentId, forTransfer: true }, { transferId: id });
-    return { call: held.call, holdsBefore: call.holdCount };
+    const applied =
+      target.type === 'queue'
+        ? await applyCallEvent(q, call, { type: 'requeue', agentId: agent.agentId, queueId: target.queueId }, { transferId: id })
+        : mode === 'blind'
+          ? await applyCallEvent(q, call, { type: 'release', agentId: agent.agentId }, { transferId: id })
+          : await applyCallEvent(q, call, { type: 'hold', agentId: agent.agentId, forTransfer: true }, { transferId: id });
+    return { call: applied.call, holdsBefore: call.holdCount, remove: applied.remove };
   });
-  await deps.bus.publish({ type: 'call', callId });
+  await deps.bus.publish({ type: 'call', callId }, ...(mode === 'blind' ? ([{ type: 'queue' }, { type: 'agents' }] as const) : []));
   transferStarted(target.type);
-  // The caller is held in the record; if LiveKit lags, B cannot join either, and the
-  // reconciler holds the caller before anyone else is let in. The 503 comes after the summary.
-  const mediaError = await deps.mediaSync.follow(callId).then(() => null, (err: unknown) => err);
+  // The caller is held (or waiting) in the record and A is out of it; if LiveKit lags, B cannot
+  // join either, and the reconciler fixes the room before anyone else is let in. The 503 comes after the summary.
+  const mediaError = await deps.mediaSync.follow(callId, { remove }).then(() => null, (err: unknown) => err);
 
   // Step 2, outside any lock: the summary may take up to the provider's timeout.
   const summaryInput: SummaryInput = {

@@ -13,6 +13,8 @@ import type { Queryable } from '../store/db.js';
 import * as transfers from '../store/transfers-repo.js';
 import type { TransferRecord } from '../store/transfers-repo.js';
 import { openWrapUp, wrapUpsOfCall, type WrapUpRecord } from '../store/wrap-ups-repo.js';
+import { monitorViews } from './supervision.js';
+import { queueNames } from '../store/queues-repo.js';
 
 function iso(d: Date | string): string;
 function iso(d: Date | string | null): string | null;
@@ -41,6 +43,7 @@ export async function transferView(q: Queryable, t: TransferRecord, names?: Map<
   const n = names ?? (await agentNames(q, [t.fromAgentId, t.targetAgentId]));
   const c = call ?? (await calls.getCall(q, t.callId));
   const number = t.targetNumber ? maskNumber(t.targetNumber) : null; // a phone target's number is never shown whole
+  const queueName = t.targetQueueId ? ((await queueNames(q, [t.targetQueueId])).get(t.targetQueueId) ?? t.targetQueueId) : null;
   return {
     id: t.id,
     callId: t.callId,
@@ -49,9 +52,11 @@ export async function transferView(q: Queryable, t: TransferRecord, names?: Map<
     target: {
       type: t.targetType,
       agentId: t.targetAgentId,
-      name: t.targetAgentId ? (n.get(t.targetAgentId) ?? 'unknown') : (number ?? 'phone'),
+      name: t.targetAgentId ? (n.get(t.targetAgentId) ?? 'unknown') : (queueName ?? number ?? 'phone'),
       number,
+      queueId: t.targetQueueId,
     },
+    mode: t.mode,
     notes: t.notes,
     summary: t.summaryText ? { text: t.summaryText, provider: t.summaryProvider ?? 'local' } : null,
     requestedAt: iso(t.requestedAt),
@@ -74,7 +79,9 @@ export async function transferView(q: Queryable, t: TransferRecord, names?: Map<
 export async function callView(q: Queryable, call: CallRecord, opts: { timeline?: boolean; wrapUpS: number }): Promise<CallView> {
   const open = await transfers.openTransferForCall(q, call.id);
   const wraps = await wrapUpsOfCall(q, call.id);
-  const names = await agentNames(q, [call.agentId, open?.fromAgentId, open?.targetAgentId, ...wraps.map((w) => w.agentId)]);
+  const handoff = await transfers.latestSummaryForCall(q, call.id);
+  const queueName = (await queueNames(q, [call.queueId])).get(call.queueId) ?? call.queueId;
+  const names = await agentNames(q, [call.agentId, open?.fromAgentId, open?.targetAgentId, handoff?.fromAgentId, ...wraps.map((w) => w.agentId)]);
   const given = wraps.filter((w) => w.disposition).sort((a, b) => +new Date(a.doneAt!) - +new Date(b.doneAt!));
   const timeline = opts.timeline === false ? [] : await calls.listCallEvents(q, call.id);
   // Dropped and inside the grace period: the caller hears hold music, the agent sees "reconnecting".
@@ -101,13 +108,26 @@ export async function callView(q: Queryable, call: CallRecord, opts: { timeline?
     transfer: open ? await transferView(q, open, names, call) : null,
     disposition: given.at(-1)?.disposition ?? null,
     wrapUps: wraps.map((w) => wrapUpView(w, names, opts.wrapUpS)),
+    monitors: call.state === 'ended' ? [] : await monitorViews(q, call.id), // supervisors (services/supervision.ts)
+    queue: { id: call.queueId, name: queueName },
+    // Whoever answers a re-queued call (or a blind transfer) reads why it came to them.
+    summary:
+      handoff?.summaryText
+        ? {
+            text: handoff.summaryText,
+            provider: handoff.summaryProvider ?? 'local',
+            transferId: handoff.id,
+            fromAgent: { id: handoff.fromAgentId, name: names.get(handoff.fromAgentId) ?? 'unknown' },
+            notes: handoff.notes,
+          }
+        : null,
   };
 }
 
 /** The caller's own page: progress only (see CallerCallView in http/schemas.ts). */
 export async function callerView(q: Queryable, call: CallRecord): Promise<CallerCallView> {
   const v = await callView(q, call, { timeline: false, wrapUpS: 0 }); // the caller sees no wrap-up
-  const outlook = await queueOutlook(q);
+  const outlook = await queueOutlook(q, call.queueId);
   return {
     id: v.id,
     room: v.room,

@@ -51,7 +51,13 @@ export async function insertAgent(q: Queryable, a: AgentRecord): Promise<void> {
 
 /** What the agent chose (or, with reason missed, what an unanswered transfer chose for them). */
 export async function setAgentStatus(q: Queryable, id: string, status: AgentStatus, awayReason: AwayReason | null = null): Promise<void> {
-  await q.query('UPDATE agents SET status = $2, away_reason = $3 WHERE id = $1', [id, status, status === 'away' ? awayReason : null]);
+  // status_since (008_supervision.sql): the supervisor board's time in state; a repeated choice keeps it.
+  await q.query(
+    `UPDATE agents SET status = $2, away_reason = $3,
+       status_since = CASE WHEN status IS DISTINCT FROM $2 OR away_reason IS DISTINCT FROM $3 THEN now() ELSE status_since END
+     WHERE id = $1`,
+    [id, status, status === 'away' ? awayReason : null],
+  );
 }
 
 /** The agent's console is open somewhere: a session of theirs kept present by an event stream (see 003_presence.sql). */
@@ -107,6 +113,9 @@ const PRESENCE_SQL = `
       WHEN NOT ${consolePresent('a.id')} THEN ${presence('offline')}
       ELSE ${presence('available')}
     END AS status) p`;
+
+/** The presence query ($1: WRAP_UP_TIMEOUT_S) for queries that count agents by presence (store/queues-repo.ts). */
+export const PRESENCE_QUERY = PRESENCE_SQL;
 
 type PresenceRow = Omit<AgentPresence, 'engagement'> & EngagementRef;
 const toPresence = ({ kind, callId, transferId, ...agent }: PresenceRow): AgentPresence => ({

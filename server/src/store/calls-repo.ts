@@ -1,4 +1,4 @@
-import type { CallChannel, CallState, EndReason, TimelineEvent } from '@warmline/contract';
+import { DEFAULT_QUEUE_ID, type CallChannel, type CallState, type EndReason, type TimelineEvent } from '@warmline/contract';
 import { sqlList, type Queryable } from './db.js';
 
 /** A call an agent is talking on (or holding): the agent is on a call. */
@@ -18,7 +18,12 @@ export interface CallRecord {
   holdCount: number;
   notes: string;
   endReason: EndReason | null;
+  /** The queue it waits (or waited last) in. */
+  queueId: string;
+  /** 1: back in the queue (re-queued), ahead of calls never answered; 0 otherwise. */
+  queuePriority: number;
   createdAt: Date;
+  /** When it (re-)entered the queue. */
   queuedAt: Date;
   answeredAt: Date | null;
   endedAt: Date | null;
@@ -33,15 +38,15 @@ export interface CallEventRecord {
 
 const COLS = `id, room, caller_name AS "callerName", reason, caller_key_hash AS "callerKeyHash", state,
   channel, agent_id AS "agentId", phone_transfer_id AS "phoneTransferId", hold_count AS "holdCount", notes, end_reason AS "endReason",
-  created_at AS "createdAt", queued_at AS "queuedAt", answered_at AS "answeredAt", ended_at AS "endedAt", version`;
+  queue_id AS "queueId", queue_priority AS "queuePriority", created_at AS "createdAt", queued_at AS "queuedAt", answered_at AS "answeredAt", ended_at AS "endedAt", version`;
 
 export async function insertCall(
   q: Queryable,
-  c: Pick<CallRecord, 'id' | 'room' | 'callerName' | 'reason' | 'callerKeyHash'> & { channel?: CallChannel },
+  c: Pick<CallRecord, 'id' | 'room' | 'callerName' | 'reason' | 'callerKeyHash'> & { channel?: CallChannel; queueId?: string },
 ) {
   await q.query(
-    `INSERT INTO calls (id, room, caller_name, reason, caller_key_hash, state, channel) VALUES ($1, $2, $3, $4, $5, 'waiting', $6)`,
-    [c.id, c.room, c.callerName, c.reason, c.callerKeyHash, c.channel ?? 'web'],
+    `INSERT INTO calls (id, room, caller_name, reason, caller_key_hash, state, channel, queue_id) VALUES ($1, $2, $3, $4, $5, 'waiting', $6, $7)`,
+    [c.id, c.room, c.callerName, c.reason, c.callerKeyHash, c.channel ?? 'web', c.queueId ?? DEFAULT_QUEUE_ID],
   );
 }
 
@@ -61,8 +66,9 @@ export async function getCallByRoom(q: Queryable, room: string): Promise<CallRec
 export async function updateCall(q: Queryable, c: CallRecord): Promise<void> {
   await q.query(
     `UPDATE calls SET state = $2, agent_id = $3, hold_count = $4, end_reason = $5, queued_at = $6,
-       answered_at = $7, ended_at = $8, notes = $9, phone_transfer_id = $10, version = version + 1 WHERE id = $1`,
-    [c.id, c.state, c.agentId, c.holdCount, c.endReason, c.queuedAt, c.answeredAt, c.endedAt, c.notes, c.phoneTransferId],
+       answered_at = $7, ended_at = $8, notes = $9, phone_transfer_id = $10, queue_id = $11, queue_priority = $12,
+       version = version + 1 WHERE id = $1`,
+    [c.id, c.state, c.agentId, c.holdCount, c.endReason, c.queuedAt, c.answeredAt, c.endedAt, c.notes, c.phoneTransferId, c.queueId, c.queuePriority],
   );
 }
 
@@ -70,15 +76,30 @@ export async function setCallNotes(q: Queryable, id: string, notes: string) {
   await q.query('UPDATE calls SET notes = $2, version = version + 1 WHERE id = $1', [id, notes]);
 }
 
-export async function listQueue(q: Queryable): Promise<CallRecord[]> {
-  return q.query<CallRecord>(`SELECT ${COLS} FROM calls WHERE state = 'waiting' ORDER BY queued_at, id`);
+/** SQL: agent `me` belongs to queue `queueId` (an agent in no queue belongs to general). */
+export const memberOf = (me: string, queueId: string) => `(
+  EXISTS (SELECT 1 FROM agent_queues aq WHERE aq.agent_id = ${me} AND aq.queue_id = ${queueId})
+  OR (${queueId} = '${DEFAULT_QUEUE_ID}' AND NOT EXISTS (SELECT 1 FROM agent_queues aq WHERE aq.agent_id = ${me})))`;
+
+/**
+ * Waiting calls. With an agent: the calls of their own queues first, then the others (any agent
+ * may answer any call, so nothing is hidden); in each part re-queued calls first, then oldest first.
+ */
+export async function listQueue(q: Queryable, agentId?: string): Promise<CallRecord[]> {
+  const mine = agentId ? `${memberOf('$1', 'calls.queue_id')} DESC, ` : '';
+  return q.query<CallRecord>(
+    `SELECT ${COLS} FROM calls WHERE state = 'waiting' ORDER BY ${mine}queue_priority DESC, queued_at, id`,
+    agentId ? [agentId] : [],
+  );
 }
 
+/** 1-based place in the call's own queue: re-queued calls first, then by (queued_at, id). */
 export async function queuePosition(q: Queryable, call: CallRecord): Promise<number> {
   // Compared in SQL: a JS Date would drop the microseconds of queued_at.
   const rows = await q.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM calls c, (SELECT queued_at, id FROM calls WHERE id = $1) me
-     WHERE c.state = 'waiting' AND (c.queued_at, c.id) <= (me.queued_at, me.id)`,
+    `SELECT count(*)::int AS n FROM calls c, (SELECT queue_id, queue_priority, queued_at, id FROM calls WHERE id = $1) me
+     WHERE c.state = 'waiting' AND c.queue_id = me.queue_id
+       AND (c.queue_priority > me.queue_priority OR (c.queue_priority = me.queue_priority AND (c.queued_at, c.id) <= (me.queued_at, me.id)))`,
     [call.id],
   );
   return rows[0]?.n ?? 1;

@@ -1,6 +1,20 @@
 // Who may be in a call's room, with which permissions: a pure function of the record.
 import { describe, expect, it } from 'vitest';
-import { entitledMembers, entitlement, HELD, LIVE, roomFixes, type RoomRecord } from '../../src/domain/room-policy.js';
+import {
+  callIdOfCoachRoom,
+  coachEntitlement,
+  coachFixes,
+  coachMembers,
+  coachRoomOf,
+  COACH_SPEAKER,
+  entitledMembers,
+  entitlement,
+  HELD,
+  LISTEN_ONLY,
+  LIVE,
+  roomFixes,
+  type RoomRecord,
+} from '../../src/domain/room-policy.js';
 
 const A = 'agent-a';
 const B = 'agent-b';
@@ -70,5 +84,90 @@ describe('a phone specialist in the room', () => {
     expect(entitlement(handed, { kind: 'phone', transferId: 't2' })).toBeNull();
     expect(entitlement(handed, agent(A))).toBeNull();
     expect(entitledMembers(handed).map((m) => m.member)).toEqual([caller, phone]);
+  });
+});
+
+describe('supervisors: listen, whisper (coach room), barge', () => {
+  const S = 'sup-s';
+  const sup = { kind: 'supervisor', agentId: S } as const;
+  const monitored = (
+    state: RoomRecord['call']['state'],
+    agentId: string | null,
+    mode: 'listen' | 'whisper' | 'barge',
+    opts: { monitoredAgent?: string; transfer?: RoomRecord['transfer'] } = {},
+  ): RoomRecord => ({ ...rec(state, agentId, opts.transfer ?? null), monitors: [{ supervisorId: S, agentId: opts.monitoredAgent ?? A, mode }] });
+
+  it('listen: hears the call, may not publish; nobody else is entitled through the monitor', () => {
+    const r = monitored('active', A, 'listen');
+    expect(entitlement(r, sup)).toEqual(LISTEN_ONLY);
+    expect(entitlement(r, { kind: 'supervisor', agentId: 'other' })).toBeNull();
+    expect(entitledMembers(r).map((m) => m.member)).toEqual([caller, agent(A), sup]);
+    expect(coachMembers(r)).toEqual([]);
+  });
+
+  it('whisper: listen-only in the call room; in the coach room the supervisor only publishes, the agent only subscribes, the caller is never entitled', () => {
+    const r = monitored('active', A, 'whisper');
+    expect(entitlement(r, sup)).toEqual(LISTEN_ONLY);
+    expect(coachEntitlement(r, sup)).toEqual(COACH_SPEAKER);
+    expect(COACH_SPEAKER).toEqual({ canPublish: true, canSubscribe: false });
+    expect(coachEntitlement(r, agent(A))).toEqual(LISTEN_ONLY);
+    expect(coachEntitlement(r, caller)).toBeNull();
+    expect(coachEntitlement(r, agent(B))).toBeNull();
+    expect(coachMembers(r).map((m) => m.member)).toEqual([agent(A), sup]);
+    expect(coachRoomOf('c1')).toBe('coach-c1');
+    expect(callIdOfCoachRoom('coach-c1')).toBe('c1');
+    expect(callIdOfCoachRoom('call-c1')).toBeNull();
+  });
+
+  it('barge: publishes and subscribes in the call room, like the agent', () => {
+    const r = monitored('active', A, 'barge');
+    expect(entitlement(r, sup)).toEqual(LIVE);
+    expect(coachMembers(r)).toEqual([]);
+  });
+
+  it('a monitor grants nothing once the call ended, went back to the queue, or left the agent it monitored', () => {
+    expect(entitlement(monitored('ended', A, 'barge'), sup)).toBeNull();
+    expect(entitlement(monitored('waiting', null, 'listen'), sup)).toBeNull();
+    expect(entitlement(monitored('active', B, 'listen'), sup)).toBeNull(); // handed over to B
+    expect(coachEntitlement(monitored('active', B, 'whisper'), agent(B))).toBeNull();
+    expect(coachMembers(monitored('ended', A, 'whisper'))).toEqual([]);
+  });
+
+  it('during an open transfer the monitor goes on: A still has the call, the whisper still reaches only A', () => {
+    const consulting = { id: 't1', state: 'consulting', fromAgentId: A, targetAgentId: B } as const;
+    const r = monitored('on_hold', A, 'whisper', { transfer: consulting });
+    expect(entitlement(r, sup)).toEqual(LISTEN_ONLY);
+    expect(coachEntitlement(r, agent(A))).toEqual(LISTEN_ONLY);
+    expect(coachEntitlement(r, agent(B))).toBeNull();
+    expect(entitlement(r, caller)).toEqual(HELD);
+  });
+
+  it('fixes: an unmonitored supervisor is removed; a listener who got publish is corrected; the coach room too', () => {
+    const r = monitored('active', A, 'listen');
+    expect(
+      roomFixes(r, [
+        { identity: `supervisor:${S}`, member: sup, permission: LIVE },
+        { identity: 'supervisor:x', member: { kind: 'supervisor', agentId: 'x' }, permission: LISTEN_ONLY },
+      ]),
+    ).toEqual([
+      { type: 'set_permission', identity: `supervisor:${S}`, permission: LISTEN_ONLY },
+      { type: 'remove', identity: 'supervisor:x' },
+    ]);
+    const w = monitored('active', A, 'whisper');
+    expect(
+      coachFixes(w, [
+        { identity: `supervisor:${S}`, member: sup, permission: HELD },
+        { identity: `agent:${A}`, member: agent(A), permission: LIVE },
+        { identity: `caller:c1`, member: caller, permission: LISTEN_ONLY },
+      ]),
+    ).toEqual([
+      { type: 'set_permission', identity: `supervisor:${S}`, permission: COACH_SPEAKER },
+      { type: 'set_permission', identity: `agent:${A}`, permission: LISTEN_ONLY },
+      { type: 'remove', identity: 'caller:c1' },
+    ]);
+    // Whisper over: everyone in the coach room goes.
+    expect(coachFixes(monitored('active', A, 'listen'), [{ identity: `agent:${A}`, member: agent(A), permission: LISTEN_ONLY }])).toEqual([
+      { type: 'remove', identity: `agent:${A}` },
+    ]);
   });
 });

@@ -165,7 +165,8 @@ describe('closed response schemas', () => {
     callId: 'c1',
     state: 'consulting',
     fromAgent: { id: A, name: 'Alice' },
-    target: { type: 'agent', agentId: B, name: 'Bob', number: null },
+    target: { type: 'agent', agentId: B, name: 'Bob', number: null, queueId: null },
+    mode: 'warm',
     notes: 'wants a refund',
     summary: { text: 'Caller wants a refund.', provider: 'local' },
     requestedAt: '2025-01-01T10:00:00.000Z',
@@ -211,9 +212,11 @@ describe('closed response schemas', () => {
         notes: 'refunded',
       },
     ],
+    queue: { id: 'billing', name: 'Billing' },
+    summary: { text: 'Caller wants a refund.', provider: 'local', transferId: 't0', fromAgent: { id: C, name: 'Carl' }, notes: 'wants a refund' },
   };
   const ringing: TransferView = { ...transfer, state: 'ringing', acceptedAt: null };
-  const phone: TransferView = { ...transfer, target: { type: 'phone', agentId: null, name: '+1 ••• ••• 4567', number: '+1 ••• ••• 4567' } };
+  const phone: TransferView = { ...transfer, target: { type: 'phone', agentId: null, name: '+1 ••• ••• 4567', number: '+1 ••• ••• 4567', queueId: null } };
   const engagements: Engagement[] = [
     { kind: 'idle' },
     { kind: 'ringing', transfer: ringing },
