@@ -8,6 +8,7 @@ import { launchRole, type RoleBrowser } from './support/browser.js';
 import { acceptFirstCall, callIdOf, callState, client, finishWrapUp, placeCall, signInAgent, startStack, type Stack } from './support/app.js';
 import { axeViolations, describeViolations } from './support/axe.js';
 import { focusedDescription, tabTo, waitForFocusOffBody } from './support/keyboard.js';
+import { chooseTransferTarget } from './support/directory.js';
 
 let stack: Stack;
 let caller: RoleBrowser;
@@ -64,10 +65,11 @@ describe('accessibility', () => {
     await check('console: on a call', alice.page);
 
     await alice.page.getByTestId('transfer-button').click();
-    await alice.page.getByTestId('transfer-target').waitFor();
+    await alice.page.getByTestId('directory-search').waitFor();
     await check('console: transfer panel open', alice.page);
 
-    await alice.page.getByTestId('transfer-target').selectOption(stack.agents.bob.id);
+    await chooseTransferTarget(alice.page, { agent: 'Bob' });
+    await check('console: transfer target chosen', alice.page);
     await alice.page.getByTestId('transfer-start').click();
     await bobRings();
     await check('console: incoming transfer ringing', bob.page);
@@ -127,12 +129,15 @@ describe('accessibility', () => {
     await page.keyboard.press('h');
     await expect.poll(() => callState(caller.page), { timeout: 10_000 }).toBe('active');
 
-    // Open the transfer form: focus moves into it; Bob is the available colleague.
+    // Open the transfer form: focus moves to the directory's search; Bob is found and chosen by keyboard.
     await tabTo(page, '[data-testid="transfer-button"]');
     await page.keyboard.press('Enter');
-    await page.getByTestId('transfer-target').waitFor();
-    expect(await page.evaluate(() => !!document.activeElement?.closest('form.transfer-form'))).toBe(true);
-    expect(await page.getByTestId('transfer-target').inputValue()).toBe(stack.agents.bob.id);
+    await page.getByTestId('directory-search').waitFor();
+    expect(await focusedDescription(page)).toMatch(/directory-search/);
+    await page.keyboard.type('Bob');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('transfer-chosen').textContent()).toMatch(/Bob/);
     await tabTo(page, '[data-testid="transfer-start"]');
     await page.keyboard.press('Enter');
     await bobRings();

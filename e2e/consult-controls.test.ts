@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchRole, type RoleBrowser } from './support/browser.js';
 import { assertNeverHeard, measure, waitUntilHears, waitUntilSilent } from './support/audio-probe.js';
 import { acceptFirstCall, callIdOf, callState, client, placeCall, signInAgent, startStack, type Stack } from './support/app.js';
+import { chooseTransferTarget } from './support/directory.js';
 
 const CALLER = 440;
 const A = 660;
@@ -36,8 +37,7 @@ async function consultation(name: string): Promise<{ callId: string; asked: numb
   await acceptFirstCall(alice.page, name);
   await expect.poll(() => callState(caller.page), { timeout: 15_000 }).toBe('active');
   await waitUntilHears(caller.page, A, 15_000);
-  await alice.page.getByTestId('transfer-button').click();
-  await alice.page.getByTestId('transfer-target').selectOption(stack.agents.bob.id);
+  await chooseTransferTarget(alice.page, { agent: 'Bob' });
   await alice.page.getByTestId('transfer-notes').fill('Charged twice; needs a refund approval.');
   const asked = Date.now();
   await alice.page.getByTestId('transfer-start').click();

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { phoneHeard, startPhoneStack, type PhoneStack } from '../testkit/phone-stack.js';
 import { assertNeverHeard, measure, waitUntilHears, waitUntilSilent } from './support/audio-probe.js';
 import { acceptFirstCall, callIdOf, callState, client, placeCall, signInAgent } from './support/app.js';
+import { chooseTransferTarget } from './support/directory.js';
 import { launchRole, type RoleBrowser } from './support/browser.js';
 
 const CALLER = 440;
@@ -60,8 +61,7 @@ describe('warm transfer to a phone specialist', () => {
 
     // The form: Phone, a number outside the allow-list is refused inline and nothing is dialled.
     const page = alice.page;
-    await page.getByTestId('transfer-button').click();
-    await page.getByTestId('transfer-kind-phone').check();
+    await chooseTransferTarget(page, { phone: true });
     await expect.poll(() => page.getByTestId('transfer-phone-prefixes').textContent()).toMatch(/\+1 or \+44/);
     await page.getByTestId('transfer-phone-number').fill('+33 1 23 45 67 89');
     await expect.poll(() => page.getByTestId('transfer-phone-error').textContent()).toMatch(/cannot be dialled/);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchRole, type RoleBrowser } from './support/browser.js';
 import { assertNeverHeard, measure, waitUntilHears, waitUntilSilent } from './support/audio-probe.js';
 import { acceptFirstCall, callIdOf, callState, client, finishWrapUp, placeCall, signInAgent, startStack, type Stack } from './support/app.js';
+import { chooseTransferTarget } from './support/directory.js';
 
 const CALLER = 440;
 const A = 660;
@@ -41,8 +42,7 @@ async function callerWithAlice(name: string): Promise<string> {
 }
 
 async function startTransferToBob(notes: string) {
-  await alice.page.getByTestId('transfer-button').click();
-  await alice.page.getByTestId('transfer-target').selectOption(stack.agents.bob.id);
+  await chooseTransferTarget(alice.page, { agent: 'Bob' });
   await alice.page.getByTestId('transfer-notes').fill(notes);
   await alice.page.getByTestId('transfer-start').click();
   await expect.poll(() => alice.page.getByTestId('transfer-panel').getAttribute('data-state'), { timeout: 10_000 }).toBe('ringing');

@@ -23,8 +23,10 @@ import { TransferAlert } from './TransferAlert';
 import { useActions } from './useActions';
 import { useAgentData } from './useAgentData';
 import { useAgentRoom } from './useAgentRoom';
+import { SupervisionNotice } from '../supervisor/SupervisionNotice';
 import { useNotices } from './useNotices';
 import { useTransferOutcomes } from './useTransferOutcomes';
+import { useQueues } from './useQueues';
 
 const DEFAULT_RING_S = 30;
 
@@ -36,6 +38,8 @@ export function AgentConsole() {
   const declinedByMe = useRef(new Set<string>());
   const [config, setConfig] = useState<PublicConfig | null>(null);
   useTransferOutcomes(data.me, notices, declinedByMe);
+  // Each queue's waiting count and longest wait: read again when the queue or presence changes.
+  const queues = useQueues(data.auth === 'signed_in', data.queue, data.agents);
 
   useEffect(() => {
     unlockAudioOnGesture();
@@ -126,6 +130,8 @@ export function AgentConsole() {
             blockedReason={acceptBlocked}
             acceptingId={acceptingCallId}
             onAccept={acceptCall}
+            queues={queues.list}
+            queuesFetchedAt={queues.fetchedAt}
           />
           <PresencePanel agents={data.agents} myId={myId} />
           <RecentCallsPanel refreshKey={ownCall?.id ?? wrapping?.wrapUp.id ?? null} />
@@ -159,12 +165,15 @@ export function AgentConsole() {
               onRejoin={() => void actions.run('rejoin', () => room.rejoin(), 'Could not reconnect')}
             />
           )}
+          {shownCall && <SupervisionNotice call={shownCall} myId={myId} />}
           {shownCall && (
             <CallCard
               call={shownCall}
               myId={myId}
               outgoing={outgoing && outgoing.callId === shownCall.id ? outgoing : null}
               agents={data.agents}
+              queues={queues.list}
+              queuesFetchedAt={queues.fetchedAt}
               actions={actions}
               defaultRingS={config?.transferRingTimeoutS || DEFAULT_RING_S}
               phone={config ? config.phone : undefined}
@@ -180,7 +189,7 @@ export function AgentConsole() {
                 )
               }
               onRejoin={() => void actions.run('rejoin', () => room.rejoin(), 'Could not reconnect')}
-              onStartTransfer={async (target, text, flushNotes) => {
+              onStartTransfer={async (target, text, flushNotes, mode) => {
                 // The server's refusal (a bad number, a busy colleague) is shown in the form, where
                 // the agent fixes it; a 503 means it was recorded, so that one goes to the banners.
                 const refused = { error: null as string | null };
@@ -189,10 +198,12 @@ export function AgentConsole() {
                   async () => {
                     notices.clear('transfer-outcome');
                     await flushNotes(); // the summary is built from the saved notes
-                    await api.startTransfer(shownCall.id, target, text).catch((err: unknown) => {
+                    const started = await api.startTransfer(shownCall.id, target, text, mode).catch((err: unknown) => {
                       if (err instanceof ApiError && err.code === 'media_unavailable') throw err;
                       refused.error = errorMessage(err);
                     });
+                    // Blind (and every queue transfer): A's part ended with the request; out of the room now.
+                    if (started && (mode === 'blind' || target.type === 'queue')) await room.leave();
                   },
                   'Could not start the transfer',
                 );

@@ -5,14 +5,16 @@ import { CALL_STATE_LABEL, endReasonForAgent, formatDuration, msSince } from '..
 import { callRoom, useCallRoom } from '../shared/livekit';
 import { MaskedText, PhoneBadge } from '../shared/PhoneText';
 import { speakable } from '../shared/phone';
-import type { CallView, PhoneConfig, Presence, TransferTarget, TransferView } from '../shared/types';
+import type { CallView, PhoneConfig, Presence, QueueStat, TransferMode, TransferTarget, TransferView } from '../shared/types';
 import { isOpenTransfer } from '../shared/types';
 import { useNow } from '../shared/useNow';
 import { NotesEditor } from './NotesEditor';
 import { MuteButton } from './MuteButton';
 import { ParticipantsStrip } from './ParticipantsStrip';
+import { SummaryBlock } from './SummaryBlock';
 import { Timeline } from './Timeline';
 import { TransferPanel, type StartResult } from './TransferPanel';
+import { handoffOf } from './handoff';
 import { useHoldStart } from './holdStart';
 import type { Actions } from './useActions';
 import { useNotesAutosave } from './useNotesAutosave';
@@ -23,6 +25,9 @@ interface Props {
   /** This agent's open outgoing transfer for this call, if any. */
   outgoing: TransferView | null;
   agents: Presence[];
+  /** GET /api/queues, for the transfer directory. */
+  queues: QueueStat[];
+  queuesFetchedAt: number;
   actions: Actions;
   defaultRingS: number;
   /** /api/config's phone settings (undefined until loaded). */
@@ -30,7 +35,7 @@ interface Props {
   onHold(hold: boolean): void;
   onHangup(): void;
   onRejoin(): void;
-  onStartTransfer(target: TransferTarget, notes: string, flushNotes: () => Promise<void>): Promise<StartResult>;
+  onStartTransfer(target: TransferTarget, notes: string, flushNotes: () => Promise<void>, mode: TransferMode): Promise<StartResult>;
   onCompleteTransfer(t: TransferView, introduce: boolean): void;
   onCancelTransfer(t: TransferView): void;
   onLeave(t: TransferView): void;
@@ -60,6 +65,7 @@ export function CallCard(p: Props) {
   const busy = p.actions.pending.size > 0;
   const who = speakable(call.callerName);
   const holding = p.actions.isPending('hold');
+  const handoff = handoffOf(call, myId);
 
   return (
     <article className={`card call-card call-${badge.cls}`} data-testid="current-call" data-call-id={call.id} data-state={call.state}>
@@ -70,6 +76,10 @@ export function CallCard(p: Props) {
               <MaskedText text={call.callerName} />
             </h2>
             {call.channel === 'phone' && <PhoneBadge size="normal" />}
+            <span className="badge badge-queue" data-testid="call-queue" data-queue-id={call.queue.id}>
+              <Icon name="hourglass" size={13} /> {call.queue.name}
+              <span className="sr-only"> queue</span>
+            </span>
           </div>
           {call.reason ? <p className="reason">“{call.reason}”</p> : <p className="muted">No reason given</p>}
         </div>
@@ -98,6 +108,20 @@ export function CallCard(p: Props) {
         <p className="banner banner-info" role="status" data-testid="caller-reconnecting">
           <span className="spinner spinner-small" aria-hidden /> <MaskedText text={call.callerName} />'s connection dropped — keeping the call while they reconnect.
         </p>
+      )}
+
+      {handoff && (
+        <section className="handoff" data-testid="handoff" data-kind={handoff.kind} aria-labelledby={`handoff-${call.id}`}>
+          <h3 id={`handoff-${call.id}`}>
+            <Icon name="transfer" size={15} /> {handoff.title}
+          </h3>
+          {handoff.notes && (
+            <p className="handoff-notes" data-testid="handoff-notes">
+              <span className="muted">Note from {handoff.from}:</span> {handoff.notes}
+            </p>
+          )}
+          <SummaryBlock summary={call.summary} testId="call-summary" />
+        </section>
       )}
 
       <ParticipantsStrip />
@@ -171,12 +195,14 @@ export function CallCard(p: Props) {
           call={call}
           transfer={myTransfer}
           agents={p.agents}
+          queues={p.queues}
+          queuesFetchedAt={p.queuesFetchedAt}
           myId={myId}
           actions={p.actions}
           canStart={owner && live && !transfer && !busy}
           defaultRingS={p.defaultRingS}
           phone={p.phone}
-          onStart={(target, text) => p.onStartTransfer(target, text, notes.flush)}
+          onStart={(target, text, mode) => p.onStartTransfer(target, text, notes.flush, mode)}
           onComplete={(introduce) => myTransfer && p.onCompleteTransfer(myTransfer, introduce)}
           onCancel={() => myTransfer && p.onCancelTransfer(myTransfer)}
           onLeave={() => myTransfer && p.onLeave(myTransfer)}

@@ -36,6 +36,11 @@ export function ConsoleHeader({ agent, live, statusPending, onStatus, onLogout }
           <small className="muted block">{agent.email}</small>
         </span>
       </span>
+      {agent.role === 'supervisor' && (
+        <a className="btn btn-ghost" href="/agent/supervisor" data-testid="supervisor-board-link">
+          Supervisor board
+        </a>
+      )}
       <AlertsToggle />
       <ShortcutHelp />
       <StatusControl agent={agent} pending={statusPending} onChoose={onStatus} />

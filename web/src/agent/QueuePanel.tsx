@@ -1,13 +1,21 @@
+// The waiting side of the console: each queue at a glance (how many wait, the longest wait
+// ticking, who could answer; the agent's own queues first), then the waiting calls, each with
+// its queue, and a call that came back from a transfer marked with who sent it.
 import { Icon } from '../shared/Icon';
 import { formatDuration, msSince, plural } from '../shared/format';
 import { MaskedText, PhoneBadge } from '../shared/PhoneText';
 import { speakable } from '../shared/phone';
-import type { CallView } from '../shared/types';
+import type { CallView, QueueStat } from '../shared/types';
 import { useNow } from '../shared/useNow';
+import { longestWaitMs, waitUrgency } from './directory';
+import { queuedSince, requeuedBy } from './handoff';
 import { useNewCallerAlert } from './useNewCallerAlert';
 
 interface Props {
   queue: CallView[];
+  /** GET /api/queues; empty until it answers. */
+  queues: QueueStat[];
+  queuesFetchedAt: number;
   canAccept: boolean;
   /** Why accepting is not possible right now (shown as a tooltip). */
   blockedReason: string | null;
@@ -15,9 +23,10 @@ interface Props {
   onAccept(call: CallView): void;
 }
 
-export function QueuePanel({ queue, canAccept, blockedReason, acceptingId, onAccept }: Props) {
-  const now = useNow(1000, queue.length > 0);
+export function QueuePanel({ queue, queues, queuesFetchedAt, canAccept, blockedReason, acceptingId, onAccept }: Props) {
+  const now = useNow(1000, queue.length > 0 || queues.some((q) => q.waiting > 0));
   const announce = useNewCallerAlert(queue);
+  const stats = [...queues].sort((a, b) => Number(b.mine) - Number(a.mine) || a.name.localeCompare(b.name));
   return (
     <section className="panel" aria-labelledby="queue-title">
       {/* Always in the page, so a new caller is announced the moment the words change. */}
@@ -31,13 +40,57 @@ export function QueuePanel({ queue, canAccept, blockedReason, acceptingId, onAcc
           <span className="sr-only"> waiting</span>
         </span>
       </h2>
+      {stats.length > 0 && (
+        <ul className="queue-stats" aria-label="Queues" data-testid="queue-stats">
+          {stats.map((q) => {
+            const waited = longestWaitMs(q, queuesFetchedAt, now);
+            const urgency = q.waiting > 0 ? waitUrgency(waited) : 'none';
+            return (
+              <li key={q.id} className={`queue-stat ${q.mine ? 'mine' : ''} stat-${urgency}`} data-testid="queue-stat" data-queue-id={q.id} data-mine={q.mine}>
+                <span className="queue-stat-name">
+                  <strong>{q.name}</strong>
+                  {q.mine && <span className="badge badge-small badge-mine">Yours</span>}
+                  <span className={`small ${q.availableAgents > 0 ? 'muted' : 'queue-stat-nobody'}`}>
+                    {q.availableAgents > 0 ? `${plural(q.availableAgents, 'agent')} available` : 'no agent available'}
+                  </span>
+                </span>
+                <span className={`count ${q.waiting > 0 ? 'count-hot' : ''}`} data-testid="queue-stat-waiting" data-waiting={q.waiting}>
+                  {q.waiting}
+                  <span className="sr-only"> waiting</span>
+                </span>
+                <span className={`wait ${q.waiting > 0 ? `wait-${urgency}` : 'muted'}`} data-testid="queue-stat-longest" title="Longest wait">
+                  {q.waiting > 0 ? (
+                    <>
+                      <Icon name="clock" size={13} /> <span className="sr-only">longest wait </span>
+                      {formatDuration(waited)}
+                    </>
+                  ) : (
+                    <>
+                      <span aria-hidden>—</span>
+                      <span className="sr-only">nobody waiting</span>
+                    </>
+                  )}
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
       <ul className="queue-list" data-testid="queue-list">
         {queue.length === 0 && <li className="empty">No one is waiting.</li>}
         {queue.map((c) => {
-          const waited = msSince(c.createdAt, now);
-          const urgency = waited > 120_000 ? 'late' : waited > 45_000 ? 'warm' : 'fresh';
+          const waited = msSince(queuedSince(c), now);
+          const urgency = waitUrgency(waited);
+          const back = requeuedBy(c);
           return (
-            <li key={c.id} className={`queue-item wait-${urgency}`} data-testid="queue-item" data-call-id={c.id}>
+            <li
+              key={c.id}
+              className={`queue-item wait-${urgency} ${back ? 'queue-item-requeued' : ''}`}
+              data-testid="queue-item"
+              data-call-id={c.id}
+              data-queue-id={c.queue.id}
+              data-requeued={back ? 'true' : undefined}
+            >
               <div className="queue-main">
                 <span className="caller-line">
                   <strong className="caller">
@@ -49,10 +102,19 @@ export function QueuePanel({ queue, canAccept, blockedReason, acceptingId, onAcc
                   <Icon name="clock" size={13} /> {formatDuration(waited)}
                 </span>
               </div>
+              <span className="queue-tags">
+                <span className="badge badge-small badge-queue" data-testid="queue-item-queue">
+                  {c.queue.name}
+                  <span className="sr-only"> queue</span>
+                </span>
+                {back && (
+                  <span className="badge badge-small badge-transferring" data-testid="queue-item-requeued">
+                    <Icon name="transfer" size={12} /> Re-queued by {back}
+                  </span>
+                )}
+              </span>
               {c.reason && <p className="reason">{c.reason}</p>}
-              {c.holdCount > 0 && (
-                <p className="muted small">Returned to the queue · held {plural(c.holdCount, 'time')}</p>
-              )}
+              {!back && c.holdCount > 0 && <p className="muted small">Returned to the queue · held {plural(c.holdCount, 'time')}</p>}
               <button
                 data-testid="accept-button"
                 className="btn btn-call btn-small"

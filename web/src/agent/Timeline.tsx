@@ -11,6 +11,7 @@ const TONE: Record<TimelineEvent, 'good' | 'bad' | 'hold' | 'transfer' | 'neutra
   ended: 'bad',
   agent_dropped: 'neutral',
   handed_over: 'transfer',
+  requeued: 'transfer',
   wrapped_up: 'neutral',
   disposition_set: 'neutral',
   transfer_requested: 'transfer',
@@ -32,6 +33,11 @@ const TONE: Record<TimelineEvent, 'good' | 'bad' | 'hold' | 'transfer' | 'neutra
   agent_joined: 'good',
   caller_disconnected: 'neutral',
   agent_disconnected: 'neutral',
+  monitor_started: 'neutral',
+  monitor_changed: 'neutral',
+  monitor_ended: 'neutral',
+  supervisor_joined: 'neutral',
+  supervisor_disconnected: 'neutral',
 };
 const tone = (type: TimelineEvent) => TONE[type] ?? 'neutral';
 

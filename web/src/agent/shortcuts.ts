@@ -15,7 +15,7 @@ export const SHORTCUTS: Shortcut[] = [
   { key: 'a', label: 'Accept: an incoming transfer, else the first caller in the queue', targets: ['[data-testid="incoming-accept"]', '[data-testid="accept-button"]'] },
   { key: 'h', label: 'Hold or resume the call', targets: ['[data-testid="hold-button"]'] },
   { key: 'm', label: 'Mute or unmute your microphone', targets: ['[data-testid="mute-button"]'] },
-  { key: 't', label: 'Transfer: open the transfer form', targets: ['[data-testid="transfer-button"]'] },
+  { key: 't', label: 'Transfer: open the directory, typing goes to its search box', targets: ['[data-testid="transfer-button"]'] },
   { key: 'c', label: 'Complete the transfer (hand the caller over)', targets: ['[data-testid="transfer-complete"]'] },
   { key: 'x', label: 'Cancel the transfer (back to the caller)', targets: ['[data-testid="transfer-cancel"]'] },
   { key: '?', label: 'Show this list', targets: [] },

@@ -1,24 +1,32 @@
 import { Icon } from '../shared/Icon';
 import { type FormEvent, useState } from 'react';
 import { rememberedName } from './callerSession';
+import { useTopics } from './useTopics';
 
 interface Props {
   busy: boolean;
   error: string | null;
   initialName: string;
   initialReason: string;
-  onCall(name: string, reason: string): void;
+  /** The topic chosen last time ('' for none). */
+  initialQueueId?: string;
+  onCall(name: string, reason: string, queueId?: string): void;
 }
 
-export function CallForm({ busy, error, initialName, initialReason, onCall }: Props) {
+export function CallForm({ busy, error, initialName, initialReason, initialQueueId = '', onCall }: Props) {
   const [name, setName] = useState(initialName || rememberedName());
   const [reason, setReason] = useState(initialReason);
+  const [picked, setPicked] = useState(initialQueueId);
+  const topics = useTopics();
   const trimmed = name.trim();
+  // One topic (or none) is no choice: the select is not shown and the server's default applies.
+  const choosing = !!topics && topics.length > 1;
+  const topic = choosing ? (topics.find((t) => t.id === picked) ?? topics[0]!) : null;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!trimmed || busy) return;
-    onCall(trimmed, reason.trim());
+    onCall(trimmed, reason.trim(), topic?.id);
   };
 
   return (
@@ -38,6 +46,18 @@ export function CallForm({ busy, error, initialName, initialReason, onCall }: Pr
           autoFocus
         />
       </label>
+      {choosing && topic && (
+        <label className="field">
+          <span>Topic</span>
+          <select data-testid="caller-topic" value={topic.id} onChange={(e) => setPicked(e.target.value)}>
+            {topics.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <label className="field">
         <span>
           What can we help with? <small className="muted">(optional)</small>

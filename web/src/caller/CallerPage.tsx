@@ -25,6 +25,7 @@ export function CallerPage() {
             error={c.error}
             initialName={c.lastName}
             initialReason={c.lastReason}
+            initialQueueId={c.lastQueueId}
             onCall={c.start}
           />
         )}

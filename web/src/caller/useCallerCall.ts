@@ -19,9 +19,12 @@ export interface CallerCall {
   /** Last name/reason used, to prefill "Call again". */
   lastName: string;
   lastReason: string;
+  /** The topic (queue) chosen last time; '' for none. */
+  lastQueueId: string;
   musicPlaying: boolean;
   hangingUp: boolean;
-  start(name: string, reason: string): void;
+  /** queueId: the topic chosen (GET /api/topics); omitted: the server's default queue. */
+  start(name: string, reason: string, queueId?: string): void;
   hangup(): void;
   reset(): void;
 }
@@ -32,7 +35,7 @@ export function useCallerCall(): CallerCall {
   const [error, setError] = useState<string | null>(null);
   const [hangingUp, setHangingUp] = useState(false);
   const [musicPlaying, setMusicPlaying] = useState(false);
-  const [last, setLast] = useState({ name: '', reason: '' });
+  const [last, setLast] = useState({ name: '', reason: '', queueId: '' });
   const session = useRef<CallerSession | null>(null);
   const phaseRef = useRef<CallerPhase>('idle');
   const rejoinTried = useRef(false);
@@ -92,16 +95,16 @@ export function useCallerCall(): CallerCall {
   );
 
   const start = useCallback(
-    (name: string, reason: string) => {
+    (name: string, reason: string, queueId?: string) => {
       audioContext(); // unlock WebAudio inside the click for the hold music
       setError(null);
       setCall(null);
-      setLast({ name, reason });
+      setLast({ name, reason, queueId: queueId ?? '' });
       rememberName(name);
       go('connecting');
       void (async () => {
         try {
-          const created = await api.createCall(name, reason);
+          const created = await api.createCall(name, reason, queueId);
           const s: CallerSession = { ...created, name, reason };
           saveSession(s);
           await connect(s);
@@ -144,7 +147,7 @@ export function useCallerCall(): CallerCall {
   useEffect(() => {
     const s = loadSession();
     if (!s) return;
-    setLast({ name: s.name, reason: s.reason });
+    setLast((l) => ({ ...l, name: s.name, reason: s.reason }));
     void (async () => {
       try {
         const view = await api.getCallAsCaller(s.id, s.callerKey);
@@ -209,6 +212,7 @@ export function useCallerCall(): CallerCall {
     error,
     lastName: last.name,
     lastReason: last.reason,
+    lastQueueId: last.queueId,
     musicPlaying,
     hangingUp,
     start,

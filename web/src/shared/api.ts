@@ -7,8 +7,11 @@ import type {
   Me,
   Presence,
   PublicConfig,
+  QueueStat,
   RoomGrant,
   StatusChoice,
+  Topic,
+  TransferMode,
   TransferTarget,
   TransferView,
   WrapUpView,
@@ -93,7 +96,10 @@ export const api = {
   config: () => request<PublicConfig>('GET', '/api/config'),
 
   // Caller (no login; the callerKey proves ownership of the call)
-  createCall: (name: string, reason: string) => request<CreatedCall>('POST', '/api/calls', { name, reason }),
+  /** The queues a caller may choose (GET /api/topics). */
+  topics: () => request<Topic[]>('GET', '/api/topics'),
+  createCall: (name: string, reason: string, queueId?: string) =>
+    request<CreatedCall>('POST', '/api/calls', { name, reason, ...(queueId ? { queueId } : {}) }),
   getCallAsCaller: (id: string, callerKey: string) =>
     request<CallerCallView>('GET', `/api/calls/${enc(id)}`, undefined, callerHeaders(callerKey)),
   hangupAsCaller: (id: string, callerKey: string) =>
@@ -113,6 +119,8 @@ export const api = {
   setStatus: (choice: StatusChoice) => request<Presence>('POST', '/api/agents/me/status', choice),
   agents: () => request<Presence[]>('GET', '/api/agents'),
   queue: () => request<CallView[]>('GET', '/api/queue'),
+  /** Each queue's waiting count, longest wait and available agents (GET /api/queues). */
+  queues: () => request<QueueStat[]>('GET', '/api/queues'),
 
   /** The newest calls this agent took part in (a supervisor: all), optionally with one disposition. */
   recentCalls: (disposition?: string) => request<CallView[]>('GET', `/api/calls${disposition ? `?disposition=${enc(disposition)}` : ''}`),
@@ -131,9 +139,10 @@ export const api = {
   saveNotes: (id: string, notes: string) => request<unknown>('PUT', `/api/calls/${enc(id)}/notes`, { notes }),
 
   // Transfers
-  startTransfer: (callId: string, target: TransferTarget, notes: string) =>
+  startTransfer: (callId: string, target: TransferTarget, notes: string, mode?: TransferMode) =>
     request<TransferView>('POST', `/api/calls/${enc(callId)}/transfers`, {
       target,
+      ...(mode ? { mode } : {}),
       ...(notes.trim() ? { notes } : {}), // the server trims (and keeps a leading U+FEFF as typed)
     }),
   getTransfer: (id: string) => request<TransferView>('GET', `/api/transfers/${enc(id)}`),

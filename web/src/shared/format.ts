@@ -141,6 +141,7 @@ const TIMELINE_WORDS: Record<TimelineEvent, string> = {
   ended: 'Call ended',
   agent_dropped: 'Agent dropped — caller back in the queue',
   handed_over: 'Handed over',
+  requeued: 'Back in the queue, at the front',
   wrapped_up: 'Wrap-up done',
   disposition_set: 'Disposition recorded',
   transfer_requested: 'Transfer requested',
@@ -162,6 +163,11 @@ const TIMELINE_WORDS: Record<TimelineEvent, string> = {
   agent_joined: 'Agent joined',
   caller_disconnected: 'Caller disconnected',
   agent_disconnected: 'Agent disconnected',
+  monitor_started: 'Supervisor started monitoring',
+  monitor_changed: 'Supervisor changed mode',
+  monitor_ended: 'Supervisor stopped monitoring',
+  supervisor_joined: 'Supervisor connected',
+  supervisor_disconnected: 'Supervisor disconnected',
 };
 
 /** "transfer_timed_out" → "Transfer not answered"; a name from a newer server is humanized. */

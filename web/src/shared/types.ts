@@ -4,7 +4,7 @@
 // browser gets no schema code and no field is typed twice. Names (states, reasons, events)
 // come from @warmline/contract, the lists the server sends from.
 import { isOpenTransferState, type ChosenAwayReason, type TransferState } from '@warmline/contract';
-import type { AgentHome, Dispositions, JoinInfo, PublicConfig } from '../../../server/src/http/schemas';
+import type { AgentHome, Dispositions, JoinInfo, PublicConfig, QueueStats } from '../../../server/src/http/schemas';
 
 export type {
   AgentRole,
@@ -15,6 +15,7 @@ export type {
   PresenceStatus,
   TimelineEvent,
   TransferFailReason,
+  TransferMode,
   TransferState,
 } from '@warmline/contract';
 export type {
@@ -24,6 +25,7 @@ export type {
   Presence,
   PublicConfig,
   TimelineEntry,
+  Topic,
   TransferView,
   WrapUpView,
 } from '../../../server/src/http/schemas';
@@ -46,7 +48,10 @@ export type PhoneConfig = PublicConfig['phone'];
 
 // Two shapes are declared inline in their routes, so they are written out here: who a transfer
 // rings (the `target` of POST /api/calls/{id}/transfers) and POST /api/calls's answer.
-export type TransferTarget = { type: 'agent'; agentId: string } | { type: 'phone'; number: string };
+export type TransferTarget = { type: 'agent'; agentId: string } | { type: 'phone'; number: string } | { type: 'queue'; queueId: string };
+
+/** GET /api/queues (agent): each queue at a glance; `mine`: the agent is one of its agents. */
+export type QueueStat = QueueStats;
 
 export interface CreatedCall extends RoomGrant {
   id: string;
