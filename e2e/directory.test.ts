@@ -120,6 +120,13 @@ describe('transfer directory', () => {
     await expect.poll(() => ring.getAttribute('data-state'), { timeout: 10_000 }).toBe('ringing');
     await expect.poll(() => bob.page.getByTestId('incoming-summary').textContent(), { timeout: 15_000 }).toMatch(/77310/);
     expect(await ring.textContent()).toMatch(/supervisor approval/);
+    // It says plainly that there is no briefing: accepting puts Bob on the call; the button says so too.
+    expect(await ring.getAttribute('data-mode')).toBe('blind');
+    expect(await bob.page.getByTestId('incoming-blind').textContent()).toMatch(/Blind transfer: you will be talking to the caller as soon as you accept/);
+    expect(await bob.page.getByTestId('incoming-accept').textContent()).toMatch(/Accept and talk to the caller/);
+    expect(await bob.page.getByRole('button', { name: /^Accept and talk to the caller, Nora$/ }).count()).toBe(1);
+    await expect.poll(() => bob.page.getByTestId('transfer-alert').textContent()).toMatch(/Blind transfer from Alice.*talking to the caller as soon as you accept/);
+    await axeClean(bob.page, 'console: blind transfer ringing');
     await bob.page.getByTestId('incoming-accept').click();
     await bob.page.getByTestId('current-call').waitFor({ timeout: 15_000 });
     expect(await bob.page.getByTestId('incoming-transfer').count()).toBe(0); // no consultation step: the call itself
@@ -204,6 +211,10 @@ describe('transfer directory', () => {
     expect(await bobPage.getByTestId('handoff').textContent()).toMatch(/Re-queued to Billing by Alice/);
     expect(await bobPage.getByTestId('handoff-notes').textContent()).toMatch(/corrected invoice/);
     expect(await bobPage.getByTestId('call-summary').textContent()).toMatch(/5531/);
+    // The timeline names who re-queued it, never their id.
+    const requeued = bobPage.locator('[data-testid="timeline-item"][data-type="requeued"]');
+    await expect.poll(() => requeued.textContent(), { timeout: 10_000 }).toMatch(/by: Alice/);
+    expect(await bobPage.getByTestId('timeline').textContent()).not.toContain(stack.agents.alice.id);
     await waitUntilHears(caller.page, B, 15_000);
     await waitUntilHears(bobPage, CALLER, 15_000);
     const heard = await measureDetailed(caller.page, 1500);

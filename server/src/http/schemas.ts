@@ -119,6 +119,9 @@ export const CallView = Type.Object(
     agentId: nullable(Type.String()),
     agentName: nullable(Type.String()),
     createdAt: Type.String(),
+    queuedAt: nullable(
+      Type.String({ description: 'When the call (re-)entered its queue: createdAt at first, reset each time it goes back to a queue; a waiting call has waited since then' }),
+    ),
     answeredAt: nullable(Type.String()),
     endedAt: nullable(Type.String()),
     endReason: nullable(oneOf(END_REASONS)),
@@ -139,6 +142,8 @@ export const CallView = Type.Object(
           text: Type.String(),
           provider: Type.String(),
           transferId: Type.String(),
+          mode: oneOf(TRANSFER_MODES, "The handoff's transfer mode: blind (A left at once; a queue transfer is always blind) or warm"),
+          targetType: oneOf(TRANSFER_TARGET_TYPES, "Where the handoff's transfer went: a colleague, a queue (re-queued) or a phone"),
           fromAgent: Type.Object({ id: Type.String(), name: Type.String() }, Closed),
           notes: Type.String({ description: "The transferring agent's notes for this handoff" }),
         },

@@ -12,7 +12,6 @@ import { addCallEvent, updateCall, type CallRecord } from '../store/calls-repo.j
 import type { Queryable } from '../store/db.js';
 import { updateTransfer, type TransferRecord } from '../store/transfers-repo.js';
 import { setAgentStatus } from '../store/agents-repo.js';
-import { getQueue } from '../store/queues-repo.js';
 import { endMonitorsAfter } from './monitor-ends.js';
 import { beginWrapUp } from './wrap-ups.js';
 
@@ -75,14 +74,24 @@ export async function applyCallEvent(
   if (call.state === 'waiting' && next.state === 'active') callAnswered(call.queuedAt, now);
   if (next.state === 'ended') callEnded(next.endReason);
   const extra: Record<string, unknown> = next.state === 'ended' ? { reason: next.endReason } : {};
-  // The timeline names the queue the call went back to (it may be renamed later; the id stays).
-  if (event.type === 'requeue') Object.assign(extra, { queueId: next.queueId, queueName: (await getQueue(q, next.queueId))?.name ?? next.queueId });
+  // The timeline names the queue the call went back to and who sent it there (names may change
+  // later; the ids stay): one query for both.
+  if (event.type === 'requeue') Object.assign(extra, await requeueNames(q, next.queueId, event.agentId));
   await addCallEvent(q, call.id, CALL_EVENT_NAMES[event.type], { ...eventDetail(event), ...extra, ...detail });
   // Supervisors' monitors end with the call, or when it leaves their agent (services/monitor-ends.ts).
   if (next.state === 'ended' || next.agentId !== call.agentId) remove.push(...(await endMonitorsAfter(q, next)));
   const partEnded = call.agentId && (next.state === 'ended' || next.agentId !== call.agentId);
   if (partEnded && event.type !== 'agent_left' && !opts.noWrapUp) await beginWrapUp(q, call.id, call.agentId!, call.notes);
   return { call: next, changed: true, remove };
+}
+
+/** A requeued entry's names: the queue's, and the sending agent's (byName; none when nobody sent it). */
+async function requeueNames(q: Queryable, queueId: string, agentId: string | null): Promise<Record<string, unknown>> {
+  const [row] = await q.query<{ queueName: string | null; byName: string | null }>(
+    `SELECT (SELECT name FROM queues WHERE id = $1) AS "queueName", (SELECT name FROM agents WHERE id = $2) AS "byName"`,
+    [queueId, agentId],
+  );
+  return { queueId, queueName: row?.queueName ?? queueId, ...(agentId ? { byName: row?.byName ?? 'unknown' } : {}) };
 }
 
 function eventDetail(event: CallEvent): Record<string, unknown> {

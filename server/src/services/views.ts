@@ -96,6 +96,7 @@ export async function callView(q: Queryable, call: CallRecord, opts: { timeline?
     agentId: call.agentId,
     agentName: call.agentId ? (names.get(call.agentId) ?? null) : null,
     createdAt: iso(call.createdAt),
+    queuedAt: iso(call.queuedAt), // reset each time it goes back to a queue (services/apply-events.ts)
     answeredAt: iso(call.answeredAt),
     endedAt: iso(call.endedAt),
     endReason: call.endReason,
@@ -117,6 +118,8 @@ export async function callView(q: Queryable, call: CallRecord, opts: { timeline?
             text: handoff.summaryText,
             provider: handoff.summaryProvider ?? 'local',
             transferId: handoff.id,
+            mode: handoff.mode,
+            targetType: handoff.targetType,
             fromAgent: { id: handoff.fromAgentId, name: names.get(handoff.fromAgentId) ?? 'unknown' },
             notes: handoff.notes,
           }

@@ -176,6 +176,8 @@ describe('blind transfer to an agent', () => {
     const view = await callOf(call.id, 'carol'); // a waiting call: any agent reads it
     expect(view).toMatchObject({ state: 'waiting', agentId: null, queuePosition: 1, queue: { id: 'general' } });
     expect(view.summary).toMatchObject({ transferId: t.id, text: t.summary!.text, fromAgent: { id: stack.agents.alice.id }, notes: 'Wants the refund today.' });
+    expect(view.summary).toMatchObject({ mode: 'blind', targetType: 'agent' }); // how it came: the console reads no timeline
+    expect(Date.parse(view.queuedAt)).toBeGreaterThan(Date.parse(view.createdAt)); // it waits again from now
     expect((await callOf(older.id, 'carol')).queuePosition).toBe(2);
     expect(((await as('carol')('GET', '/api/queue')).body as { id: string }[]).map((c) => c.id)).toEqual([call.id, older.id]);
     const types = view.timeline.map((e: { type: string }) => e.type);

@@ -232,6 +232,30 @@ describe('queue transfer', () => {
     await as('bob')('POST', `/api/calls/${call.id}/hangup`);
   });
 
+  it("a re-queued call waits from when it came back (queuedAt later than createdAt), says how it came, and its timeline names who sent it", async () => {
+    const { call } = await callWithAlice('Rhea');
+    // Rang a minute ago (set in the record, not slept for): until it is re-queued it has waited since then.
+    await stack.deps.db.query(`UPDATE calls SET created_at = created_at - interval '1 minute', queued_at = queued_at - interval '1 minute' WHERE id = $1`, [call.id]);
+    const first = await callOf(call.id, 'alice');
+    expect(first.queuedAt).toBe(first.createdAt);
+    expect(first.summary).toBeNull();
+
+    const t = await as('alice')('POST', `/api/calls/${call.id}/transfers`, { target: { type: 'queue', queueId: 'billing' }, notes: 'Wants a refund.' });
+    expect(t.status, JSON.stringify(t.body)).toBe(201);
+    const view = await callOf(call.id);
+    expect(view.state).toBe('waiting');
+    expect(view.createdAt).toBe(first.createdAt);
+    expect(Date.parse(view.queuedAt) - Date.parse(view.createdAt)).toBeGreaterThanOrEqual(60_000);
+    // The queue list carries it too (what the console's per-call wait counts from).
+    const listed = ((await as('alice')('GET', '/api/queue')).body as { id: string; queuedAt: string | null }[]).find((c) => c.id === call.id);
+    expect(listed?.queuedAt).toBe(view.queuedAt);
+    // How the handoff came, from the summary itself.
+    expect(view.summary).toMatchObject({ transferId: t.body.id, mode: 'blind', targetType: 'queue', fromAgent: { name: 'Alice' } });
+    // The requeued entry names who sent it (the console shows byName, never the raw id in by).
+    const requeued = view.timeline.find((e: { type: string }) => e.type === 'requeued');
+    expect(requeued?.detail).toMatchObject({ by: stack.agents.alice.id, byName: 'Alice', queueId: 'billing', queueName: 'Billing' });
+  });
+
   it('two agents accepting the same re-queued call: one 200, one 409, and the call is the winner\'s', async () => {
     const { call } = await callWithAlice('Race');
     expect((await as('alice')('POST', `/api/calls/${call.id}/transfers`, { target: { type: 'queue', queueId: 'billing' } })).status).toBe(201);

@@ -188,6 +188,7 @@ describe('closed response schemas', () => {
     agentId: A,
     agentName: 'Alice',
     createdAt: '2025-01-01T09:58:00.000Z',
+    queuedAt: '2025-01-01T09:58:00.000Z',
     answeredAt: '2025-01-01T09:59:00.000Z',
     endedAt: null,
     endReason: null,
@@ -213,7 +214,7 @@ describe('closed response schemas', () => {
       },
     ],
     queue: { id: 'billing', name: 'Billing' },
-    summary: { text: 'Caller wants a refund.', provider: 'local', transferId: 't0', fromAgent: { id: C, name: 'Carl' }, notes: 'wants a refund' },
+    summary: { text: 'Caller wants a refund.', provider: 'local', transferId: 't0', mode: 'blind', targetType: 'queue', fromAgent: { id: C, name: 'Carl' }, notes: 'wants a refund' },
   };
   const ringing: TransferView = { ...transfer, state: 'ringing', acceptedAt: null };
   const phone: TransferView = { ...transfer, target: { type: 'phone', agentId: null, name: '+1 ••• ••• 4567', number: '+1 ••• ••• 4567', queueId: null } };

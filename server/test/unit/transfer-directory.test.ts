@@ -1,5 +1,6 @@
 // The console's transfer directory (web/src/agent/directory.ts): what one search box lists for
-// what the agent types, in which order, and what can be chosen.
+// what the agent types, in which order, and what can be chosen. Also the console's reading of a
+// handed-over call (handoff.ts) and of a timeline entry's detail (timelineFacts.ts).
 import { describe, expect, it } from 'vitest';
 import {
   filterDirectory,
@@ -14,7 +15,8 @@ import {
   type DirectoryInput,
   type DirectoryQueue,
 } from '../../../web/src/agent/directory.js';
-import { handoffOf, queuedSince, requeuedBy } from '../../../web/src/agent/handoff.js';
+import { handoffKind, handoffOf, queuedSince, requeuedBy, requeuedWhy } from '../../../web/src/agent/handoff.js';
+import { isRawId, readableDetail } from '../../../web/src/agent/timelineFacts.js';
 
 const agents: DirectoryAgent[] = [
   { id: 'me', name: 'Alice Martin', status: 'available', awayReason: null },
@@ -141,29 +143,40 @@ describe('why a colleague cannot be chosen, and how long a queue has waited', ()
 });
 
 describe('a handed-over call', () => {
-  const summary = { transferId: 't1', fromAgent: { id: 'alice', name: 'Alice' }, notes: 'Needs approval', text: 'Wants: a refund', provider: 'local' };
-  const asked = (detail: object) => ({ at: '2026-01-01T00:00:00Z', type: 'transfer_requested', detail: { transferId: 't1', ...detail } });
-  const call = (over: object = {}) => ({
+  const summary = {
+    transferId: 't1',
+    mode: 'warm' as 'warm' | 'blind',
+    targetType: 'agent' as 'agent' | 'queue' | 'phone',
+    fromAgent: { id: 'alice', name: 'Alice' },
+    notes: 'Needs approval',
+    text: 'Wants: a refund',
+    provider: 'local',
+  };
+  const call = (over: object = {}, how: Partial<Pick<typeof summary, 'mode' | 'targetType'>> = {}) => ({
     state: 'active',
     agentId: 'bob',
     createdAt: '2026-01-01T00:00:00Z',
     queue: { name: 'Billing' },
-    summary,
-    timeline: [asked({ mode: 'warm' })],
+    summary: { ...summary, ...how },
     ...over,
   });
 
-  it("is the new owner's: re-queued, blind or warm, as its own transfer_requested entry says", () => {
-    expect(handoffOf(call({ timeline: [asked({ mode: 'blind', targetType: 'queue', queueName: 'Billing' })] }), 'bob')).toEqual({
+  it("is the new owner's: re-queued, blind or warm, as the summary's own mode and target type say", () => {
+    expect(handoffOf(call({}, { mode: 'blind', targetType: 'queue' }), 'bob')).toEqual({
       kind: 'queue',
       title: 'Re-queued to Billing by Alice',
       from: 'Alice',
       notes: 'Needs approval',
     });
-    expect(handoffOf(call({ timeline: [asked({ mode: 'blind', targetAgentId: 'bob' })] }), 'bob')).toMatchObject({ kind: 'blind', title: 'Blind transfer from Alice' });
+    expect(handoffOf(call({}, { mode: 'blind' }), 'bob')).toMatchObject({ kind: 'blind', title: 'Blind transfer from Alice' });
     expect(handoffOf(call(), 'bob')).toMatchObject({ kind: 'warm', title: 'Transferred by Alice' });
-    // An older transfer's entry is not this handoff's.
-    expect(handoffOf(call({ timeline: [{ at: '', type: 'transfer_requested', detail: { transferId: 't0', mode: 'blind' } }] }), 'bob')).toMatchObject({ kind: 'warm' });
+    expect(handoffOf(call({}, { targetType: 'phone' }), 'bob')).toMatchObject({ kind: 'warm' });
+    // The timeline is not read: an entry that says otherwise changes nothing.
+    const misleading = { timeline: [{ at: '', type: 'transfer_requested', detail: { transferId: 't1', mode: 'blind', targetType: 'queue' } }] };
+    expect(handoffOf(call(misleading), 'bob')).toMatchObject({ kind: 'warm' });
+    expect(handoffKind({ mode: 'blind', targetType: 'queue' })).toBe('queue');
+    expect(handoffKind({ mode: 'blind', targetType: 'agent' })).toBe('blind');
+    expect(handoffKind({ mode: 'warm', targetType: 'phone' })).toBe('warm');
   });
 
   it('is not shown to the agent who wrote it, to someone who does not own the call, or without a summary', () => {
@@ -172,14 +185,37 @@ describe('a handed-over call', () => {
     expect(handoffOf(call({ summary: null }), 'bob')).toBeNull();
   });
 
-  it('in the queue: marked with who sent it back; a new call is not', () => {
+  it('in the queue: marked with who sent it back and how; a new call is not', () => {
     expect(requeuedBy(call({ state: 'waiting' }))).toBe('Alice');
     expect(requeuedBy(call({ state: 'waiting', summary: null }))).toBeNull();
     expect(requeuedBy(call({ state: 'active' }))).toBeNull();
+    expect(requeuedWhy(call({ state: 'waiting' }, { mode: 'blind', targetType: 'queue' }))).toEqual({ kind: 'queue', from: 'Alice', label: 'Re-queued by Alice' });
+    expect(requeuedWhy(call({ state: 'waiting' }, { mode: 'blind' }))).toMatchObject({ kind: 'blind', label: 'Blind transfer from Alice, not taken' });
+    expect(requeuedWhy(call({ state: 'waiting' }))).toMatchObject({ kind: 'warm', label: 'Back from a transfer by Alice' });
+    expect(requeuedWhy(call({ state: 'on_hold' }, { mode: 'blind' }))).toBeNull();
   });
 
   it('waits since it (re-)entered the queue when the server says so, else since it was created', () => {
     expect(queuedSince({ createdAt: 'a', queuedAt: 'b' })).toBe('b');
+    expect(queuedSince({ createdAt: 'a', queuedAt: null })).toBe('a');
     expect(queuedSince({ createdAt: 'a' })).toBe('a');
+  });
+});
+
+describe("a timeline entry's detail", () => {
+  const agentId = '3f2b8c1e-9a4d-4e2f-8b1a-5c6d7e8f9a0b';
+
+  it('names who did it (byName), never their id', () => {
+    expect(readableDetail({ by: agentId, byName: 'Alice', queueId: 'billing', queueName: 'Billing' })).toEqual({ by: 'Alice', queueId: 'billing', queueName: 'Billing' });
+    expect(readableDetail({ byName: 'Alice' })).toEqual({ by: 'Alice' });
+  });
+
+  it('leaves out a raw id it has no name for (an entry written before names were stored)', () => {
+    expect(readableDetail({ by: agentId, queueName: 'Billing' })).toEqual({ queueName: 'Billing' });
+    expect(readableDetail({ by: ` ${agentId.toUpperCase()} ` })).toEqual({});
+    expect(readableDetail({ by: null, reason: 'declined' })).toEqual({ by: null, reason: 'declined' });
+    expect(readableDetail({ by: 'caller' })).toEqual({ by: 'caller' }); // words stay
+    expect(readableDetail(null)).toEqual({});
+    expect([isRawId(agentId), isRawId('caller'), isRawId(42)]).toEqual([true, false, false]);
   });
 });

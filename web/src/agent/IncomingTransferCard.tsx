@@ -1,8 +1,11 @@
 // Agent B's view of a transfer: a ringing card (accept / decline with countdown), then the
 // consultation with A: who A talks to (B may be held while A talks to the caller), and Leave.
+// A blind transfer has no consultation: A has left, and accepting puts B on the call at once,
+// so its ringing card says so and its Accept button says what it does.
 import { Icon } from '../shared/Icon';
 import { formatDuration, msSince } from '../shared/format';
 import { api } from '../shared/api';
+import { speakable } from '../shared/phone';
 import { callRoom, useCallRoom } from '../shared/livekit';
 import type { TransferView } from '../shared/types';
 import { useNow } from '../shared/useNow';
@@ -32,14 +35,22 @@ export function IncomingTransferCard({ transfer: t, actions, canAccept, onAccept
     const total = Math.max(1, Date.parse(t.ringDeadline) - Date.parse(t.requestedAt));
     const left = Math.max(0, Date.parse(t.ringDeadline) - now);
     const pct = Math.round((left / total) * 100);
+    const blind = t.mode === 'blind';
+    const caller = speakable(t.call.callerName) || 'no name given';
     return (
-      <article className="card incoming incoming-ringing" data-testid="incoming-transfer" data-transfer-id={t.id} data-state={t.state}>
+      <article
+        className={`card incoming incoming-ringing ${blind ? 'incoming-blind' : ''}`}
+        data-testid="incoming-transfer"
+        data-transfer-id={t.id}
+        data-state={t.state}
+        data-mode={t.mode}
+      >
         <header className="incoming-head">
           <span className="bell" aria-hidden>
             <Icon name="bell" size={30} />
           </span>
           <div>
-            <h2>Incoming transfer from {a}</h2>
+            <h2>{blind ? `Blind transfer from ${a}` : `Incoming transfer from ${a}`}</h2>
             <p className="muted">
               Answer within <strong className="timer">{Math.ceil(left / 1000)} s</strong>
             </p>
@@ -48,6 +59,12 @@ export function IncomingTransferCard({ transfer: t, actions, canAccept, onAccept
         <div className="progress progress-countdown" role="progressbar" aria-label="Time left to answer" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}>
           <div className={`progress-bar ${pct < 30 ? 'late' : ''}`} style={{ width: `${pct}%` }} />
         </div>
+        {blind && (
+          <p className="banner banner-info" data-testid="incoming-blind">
+            <Icon name="info" /> <strong>Blind transfer: you will be talking to the caller as soon as you accept.</strong> {a} has already left the
+            call; the caller is on hold until then. If you decline, the caller goes back to the front of the queue.
+          </p>
+        )}
         <dl className="facts">
           <dt>Caller</dt>
           <dd>
@@ -74,19 +91,26 @@ export function IncomingTransferCard({ transfer: t, actions, canAccept, onAccept
             data-testid="incoming-accept"
             className="btn btn-call btn-big"
             disabled={!canAccept || accepting || declining}
+            aria-label={blind ? `Accept and talk to the caller, ${caller}` : `Accept transfer from ${a}`}
             onClick={() => onAccept(t)}
           >
             {accepting ? (
               <>
-                <span className="spinner" aria-hidden /> Joining…
+                <span className="spinner" aria-hidden /> {blind ? 'Taking the call…' : 'Joining…'}
               </>
             ) : (
               <>
-                <Icon name="check" /> Accept
+                <Icon name="check" /> {blind ? 'Accept and talk to the caller' : 'Accept'}
               </>
             )}
           </button>
-          <button data-testid="incoming-decline" className="btn btn-ghost-danger btn-big" disabled={accepting || declining} onClick={() => onDecline(t)}>
+          <button
+            data-testid="incoming-decline"
+            className="btn btn-ghost-danger btn-big"
+            disabled={accepting || declining}
+            aria-label={`Decline transfer from ${a}`}
+            onClick={() => onDecline(t)}
+          >
             {declining ? <span className="spinner" aria-hidden /> : <Icon name="x" />} Decline
           </button>
         </div>

@@ -1,6 +1,6 @@
 // The waiting side of the console: each queue at a glance (how many wait, the longest wait
 // ticking, who could answer; the agent's own queues first), then the waiting calls, each with
-// its queue, and a call that came back from a transfer marked with who sent it.
+// its queue, and a call that came back from a transfer marked with who sent it and how.
 import { Icon } from '../shared/Icon';
 import { formatDuration, msSince, plural } from '../shared/format';
 import { MaskedText, PhoneBadge } from '../shared/PhoneText';
@@ -8,7 +8,7 @@ import { speakable } from '../shared/phone';
 import type { CallView, QueueStat } from '../shared/types';
 import { useNow } from '../shared/useNow';
 import { longestWaitMs, waitUrgency } from './directory';
-import { queuedSince, requeuedBy } from './handoff';
+import { queuedSince, requeuedWhy } from './handoff';
 import { useNewCallerAlert } from './useNewCallerAlert';
 
 interface Props {
@@ -79,9 +79,10 @@ export function QueuePanel({ queue, queues, queuesFetchedAt, canAccept, blockedR
       <ul className="queue-list" data-testid="queue-list">
         {queue.length === 0 && <li className="empty">No one is waiting.</li>}
         {queue.map((c) => {
+          // Since it (re-)entered the queue (a re-queued call's wait starts again), not since the caller rang.
           const waited = msSince(queuedSince(c), now);
           const urgency = waitUrgency(waited);
-          const back = requeuedBy(c);
+          const back = requeuedWhy(c);
           return (
             <li
               key={c.id}
@@ -90,6 +91,7 @@ export function QueuePanel({ queue, queues, queuesFetchedAt, canAccept, blockedR
               data-call-id={c.id}
               data-queue-id={c.queue.id}
               data-requeued={back ? 'true' : undefined}
+              data-requeued-kind={back?.kind}
             >
               <div className="queue-main">
                 <span className="caller-line">
@@ -109,7 +111,7 @@ export function QueuePanel({ queue, queues, queuesFetchedAt, canAccept, blockedR
                 </span>
                 {back && (
                   <span className="badge badge-small badge-transferring" data-testid="queue-item-requeued">
-                    <Icon name="transfer" size={12} /> Re-queued by {back}
+                    <Icon name="transfer" size={12} /> {back.label}
                   </span>
                 )}
               </span>

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { clockTime, timelineDetail, timelineWords } from '../shared/format';
 import type { TimelineEntry, TimelineEvent } from '../shared/types';
+import { readableDetail } from './timelineFacts';
 
 /** The dot's colour for each event the server writes (a new event fails the type check until it has one). */
 const TONE: Record<TimelineEvent, 'good' | 'bad' | 'hold' | 'transfer' | 'neutral'> = {
@@ -55,7 +56,7 @@ export function Timeline({ entries, testId = 'timeline' }: { entries: TimelineEn
       <ol className="timeline" data-testid={testId} ref={list} tabIndex={0} aria-label="Call timeline">
         {entries.length === 0 && <li className="empty">Nothing yet.</li>}
         {entries.map((e, i) => {
-          const detail = timelineDetail(e.detail);
+          const detail = timelineDetail(readableDetail(e.detail)); // names, never a raw id
           return (
             <li key={`${e.at}-${i}`} className={`timeline-item tone-${tone(e.type)}`} data-testid={`${testId}-item`} data-type={e.type}>
               <time dateTime={e.at}>{clockTime(e.at)}</time>

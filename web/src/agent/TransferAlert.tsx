@@ -6,7 +6,9 @@ import type { TransferView } from '../shared/types';
 import { notifyDesktop } from './alerts';
 
 const words = (t: TransferView) =>
-  `Incoming transfer from ${t.fromAgent.name}: ${speakable(t.call.callerName)}${t.call.reason ? `, ${t.call.reason}` : ''}. Press A or the Accept button to answer.`;
+  t.mode === 'blind'
+    ? `Blind transfer from ${t.fromAgent.name}: ${speakable(t.call.callerName)}${t.call.reason ? `, ${t.call.reason}` : ''}. You will be talking to the caller as soon as you accept. Press A or the Accept button to take the call.`
+    : `Incoming transfer from ${t.fromAgent.name}: ${speakable(t.call.callerName)}${t.call.reason ? `, ${t.call.reason}` : ''}. Press A or the Accept button to answer.`;
 
 export function TransferAlert({ ringing }: { ringing: TransferView[] }) {
   const notified = useRef(new Set<string>());
