@@ -7,7 +7,7 @@
 // changes reach LiveKit in the order they were committed.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { callIdOfCoachRoom, entitledMembers, entitlement, roomFixes, samePermission, HELD, type RoomMember, type RoomRecord } from '../domain/room-policy.js';
+import { callIdOfCoachRoom, coachMembers, entitledMembers, entitlement, roomFixes, samePermission, HELD, type RoomMember, type RoomRecord } from '../domain/room-policy.js';
 import { AppError, toAppError } from '../errors.js';
 import { agentIdentity, callerIdentity, parseIdentity, phoneIdentity, supervisorIdentity, type MediaControl } from '../livekit/media.js';
 import * as calls from '../store/calls-repo.js';
@@ -186,6 +186,7 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
       const listed = all.filter((r) => r.name.startsWith(ROOM_PREFIX));
       // Coach rooms (whisper): each one's call is reconciled, which closes it when nobody whispers.
       const coached = all.flatMap((r) => callIdOfCoachRoom(r.name) ?? []);
+      const coachedCalls = new Set(coached); // call ids whose coach room LiveKit has
       const rooms = listed.map((r) => r.name);
       const occupied = new Set(listed.filter((r) => r.participants > 0).map((r) => r.name));
       const live = await members.liveRoomsSnapshot(db);
@@ -206,6 +207,12 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
         for (let c = queue.shift(); c; c = queue.shift()) {
           const id = c.record.call.id;
           if (!existing.has(c.room)) await media.ensureRoom(c.room); // LiveKit restarted and lost it
+          // A whisper on record whose coach room LiveKit does not have (lost, or closed by a late
+          // job of another instance): the careful pass makes it again. (Listed ones are done below.)
+          if (!coachedCalls.has(id) && coachMembers(c.record).length > 0) {
+            fixes += await serial(id, () => reconcileOne(id));
+            continue;
+          }
           // Nobody in the room and nobody on record as connected: nothing to compare.
           if (!occupied.has(c.room) && !c.members.some((m) => !m.leftAt)) continue;
           const seen = await media.listParticipants(c.room);

@@ -9,6 +9,7 @@ import { AppError } from '../errors.js';
 import { parseIdentity, type ParsedIdentity } from '../livekit/media.js';
 import * as calls from '../store/calls-repo.js';
 import * as members from '../store/members-repo.js';
+import * as monitors from '../store/monitors-repo.js';
 import { openTransferForCall } from '../store/transfers-repo.js';
 import { applyCallEvent, applyTransferEvent, type Applied } from './apply-events.js';
 import { hangupCall, lockCall } from './calls.js';
@@ -114,6 +115,8 @@ export async function settleDepartures(deps: Deps): Promise<number> {
         if (gone) await hangupCall(deps, { kind: 'caller', callId: d.callId }, d.callId, { left: true });
       } else if (who?.kind === 'agent') {
         await agentGone(deps, d.callId, d.identity, who.agentId);
+      } else if (who?.kind === 'supervisor') {
+        await supervisorGone(deps, d.callId, d.identity, who.agentId);
       } else if (who?.kind === 'phone') {
         // The bridge's API instance died or lost the leg: Twilio hangs up a stream whose socket
         // closed, and this makes the record say so even if Twilio's report never comes.
@@ -129,6 +132,29 @@ export async function settleDepartures(deps: Deps): Promise<number> {
     }
   }
   return n;
+}
+
+/**
+ * A monitoring supervisor stayed away (closed the tab, lost the network): their monitor ends, so
+ * the agent is no longer told someone listens and the board shows nobody. A reload within the
+ * grace period keeps it (the supervisor page rejoins the monitor on record).
+ */
+async function supervisorGone(deps: Deps, callId: string, identity: string, supervisorId: string) {
+  const ended = await deps.db.tx(async (q) => {
+    await lockCall(q, callId);
+    const m = await members.getMember(q, callId, identity, { forUpdate: true });
+    if (!m?.leftAt) return false; // came back meanwhile
+    await members.deleteMember(q, callId, identity);
+    const mine = await monitors.openMonitorOf(q, supervisorId, { forUpdate: true });
+    // Stopped, monitoring another call now, or a monitor begun after this departure (its console has not joined yet).
+    if (!mine || mine.callId !== callId || new Date(mine.startedAt) > new Date(m.leftAt)) return false;
+    await monitors.endMonitor(q, mine.id, 'left');
+    await calls.addCallEvent(q, callId, 'monitor_ended', { supervisorId, mode: mine.mode, reason: 'left' });
+    return true;
+  });
+  if (!ended) return;
+  await deps.bus.publish({ type: 'call', callId });
+  await deps.mediaSync.follow(callId, { remove: [identity] }).catch(() => undefined); // dirty: retried
 }
 
 /** An agent stayed away: hand the caller on (transfer) or back to the queue. */

@@ -48,6 +48,8 @@ export async function monitorCall(deps: Deps, sup: AuthedAgent, callId: string, 
       if ((call.state !== 'active' && call.state !== 'on_hold') || !call.agentId) {
         throw new AppError('call_conflict', 'No agent has this call yet; monitor it once it is answered.');
       }
+      // A supervisor who has the call is on it already (a second identity would only echo them).
+      if (call.agentId === sup.agentId) throw new AppError('call_conflict', 'This is your own call.');
       const mine = await monitors.openMonitorOf(q, sup.agentId, { forUpdate: true });
       if (mine && mine.callId === callId && mine.agentId === call.agentId) {
         if (mine.mode !== mode) {

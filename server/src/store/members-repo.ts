@@ -1,7 +1,8 @@
 // Who is connected to a call room, as LiveKit's webhooks (and the reconciler) report it.
 // A row per identity holds the sid of its newest connection: events about an older sid
 // are stale and change nothing. `left_at` starts the reconnect grace period.
-import { OPEN_TRANSFER_STATES, type CallState, type TransferState } from '@warmline/contract';
+import { OPEN_TRANSFER_STATES, type CallState, type TalkTo, type TransferMode, type TransferState } from '@warmline/contract';
+import type { MonitorRef, RoomRecord } from '../domain/room-policy.js';
 import { sqlList, type Queryable } from './db.js';
 
 export interface MemberRecord {
@@ -121,7 +122,11 @@ export async function tryLease(q: Queryable, name: string, holder: string, ttlS:
   return rows.length > 0;
 }
 
-/** Every live call with its open transfer and its members, in two queries (the periodic reconcile). */
+/**
+ * Every live call with its open transfer (with A's focus and the mode, which decide who is held),
+ * its open monitors and its members, in three queries (the periodic reconcile). The record is the
+ * whole of domain/room-policy.ts's input, so a room that matches it needs no closer look.
+ */
 export async function liveRoomsSnapshot(q: Queryable) {
   const calls = await q.query<{
     id: string;
@@ -133,23 +138,45 @@ export async function liveRoomsSnapshot(q: Queryable) {
     tState: TransferState | null;
     tFrom: string | null;
     tTarget: string | null;
+    tTalkTo: TalkTo | null;
+    tMode: TransferMode | null;
   }>(
     `SELECT c.id, c.room, c.state, c.agent_id AS "agentId", c.phone_transfer_id AS "phoneTransferId",
-       t.id AS "tId", t.state AS "tState", t.from_agent_id AS "tFrom", t.target_agent_id AS "tTarget"
+       t.id AS "tId", t.state AS "tState", t.from_agent_id AS "tFrom", t.target_agent_id AS "tTarget",
+       t.consult_focus AS "tTalkTo", t.mode AS "tMode"
      FROM calls c LEFT JOIN transfers t ON t.call_id = c.id AND t.state IN ${sqlList(OPEN_TRANSFER_STATES)}
      WHERE c.state <> 'ended'`,
   );
   const rows = await q.query<MemberRecord>(
     `SELECT ${COLS} FROM room_members m WHERE m.call_id IN (SELECT id FROM calls WHERE state <> 'ended')`,
   );
+  // Supervisors (008_supervision.sql): without them every monitored room would look wrong.
+  const mons = await q.query<MonitorRef & { callId: string }>(
+    `SELECT m.call_id AS "callId", m.supervisor_id AS "supervisorId", m.agent_id AS "agentId", m.mode
+     FROM monitors m JOIN calls c ON c.id = m.call_id
+     WHERE m.ended_at IS NULL AND c.state <> 'ended' ORDER BY m.started_at`,
+  );
   const byCall = new Map<string, MemberRecord[]>();
   for (const m of rows) byCall.set(m.callId, [...(byCall.get(m.callId) ?? []), m]);
+  const monitorsOf = new Map<string, MonitorRef[]>();
+  for (const { callId, ...m } of mons) monitorsOf.set(callId, [...(monitorsOf.get(callId) ?? []), m]);
   return calls.map((c) => ({
     room: c.room,
     record: {
       call: { id: c.id, state: c.state, agentId: c.agentId, phoneTransferId: c.phoneTransferId },
-      transfer: c.tId && c.tState && c.tFrom ? { id: c.tId, state: c.tState, fromAgentId: c.tFrom, targetAgentId: c.tTarget } : null,
-    },
+      transfer:
+        c.tId && c.tState && c.tFrom
+          ? {
+              id: c.tId,
+              state: c.tState,
+              fromAgentId: c.tFrom,
+              targetAgentId: c.tTarget,
+              ...(c.tTalkTo ? { talkTo: c.tTalkTo } : {}),
+              ...(c.tMode ? { mode: c.tMode } : {}),
+            }
+          : null,
+      monitors: monitorsOf.get(c.id) ?? [],
+    } satisfies RoomRecord,
     members: byCall.get(c.id) ?? [],
   }));
 }

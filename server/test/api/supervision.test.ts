@@ -4,7 +4,9 @@
 // counts only where the same listener received other frames in the same window.
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { settleDepartures } from '../../src/services/room-events.js';
 import { createAgent } from '../../src/store/agents-admin.js';
+import { memberJoined, memberLeft } from '../../src/store/members-repo.js';
 import { eventually } from '../../../testkit/participants.js';
 import { client, startStack, TEST_PASSWORD, type Stack } from '../../../testkit/stack.js';
 import { ToneParticipant } from '../../../testkit/tone-participant.js';
@@ -201,6 +203,38 @@ describe('one call at a time', () => {
     await (await as('alice'))('POST', `/api/calls/${one.call.id}/hangup`);
     await (await as('bob'))('POST', `/api/calls/${second.id}/hangup`);
   });
+
+  it('a supervisor whose console stays out of the room past the grace period stops monitoring (left); a reload within it does not', async () => {
+    const sam = await as('sam');
+    const { call } = await answered('Gone');
+    expect((await sam('POST', `/api/calls/${call.id}/monitor`, { mode: 'whisper' })).status).toBe(200);
+    const me = `supervisor:${supId}`;
+    const db = stack.deps.db;
+    // Sam's console joined the room, then left it (the webhooks, written as they would be; the
+    // monitor is made older, so that an hour-old join and a half-hour-old departure both follow it).
+    await db.query(`UPDATE monitors SET started_at = now() - interval '2 hours' WHERE call_id = $1 AND ended_at IS NULL`, [call.id]);
+    const ago = (s: number) => new Date(Date.now() - s * 1000);
+    await memberJoined(db, { callId: call.id, identity: me, sid: 'PA_sam_1', tabId: null, at: ago(3600) });
+    await memberLeft(db, { callId: call.id, identity: me, sid: 'PA_sam_1', at: new Date() });
+    // Within the grace period (a reload): the monitor goes on.
+    await settleDepartures(stack.deps);
+    expect((await board()).calls.find((c) => c.id === call.id).monitors).toEqual([expect.objectContaining({ supervisorId: supId, mode: 'whisper' })]);
+    // Gone for good: the monitor ends, the agent is no longer told, the coach room closes.
+    await db.query(`UPDATE room_members SET left_at = now() - interval '30 minutes' WHERE call_id = $1 AND identity = $2`, [call.id, me]);
+    await settleDepartures(stack.deps);
+    await eventually(async () => (await board()).calls.find((c) => c.id === call.id).monitors.length === 0, 10_000, 'monitor ended');
+    const ended = ((await sam('GET', `/api/calls/${call.id}`)).body.timeline as any[]).filter((e) => e.type === 'monitor_ended');
+    expect(ended.at(-1).detail).toMatchObject({ supervisorId: supId, reason: 'left' });
+    expect((await (await as('alice'))('GET', `/api/calls/${call.id}`)).body.monitors).toEqual([]);
+    await eventually(async () => (await rooms.listRooms([`coach-${call.id}`])).length === 0, 10_000, 'coach room closed');
+    expect((await sam('POST', `/api/calls/${call.id}/monitor`, { mode: 'listen' })).status, 'a new monitor may start').toBe(200);
+    // A departure from before this monitor began does not end it (the console has yet to join).
+    await memberJoined(db, { callId: call.id, identity: me, sid: 'PA_sam_3', tabId: null, at: ago(3600) });
+    await memberLeft(db, { callId: call.id, identity: me, sid: 'PA_sam_3', at: ago(1800) });
+    await settleDepartures(stack.deps);
+    expect((await board()).calls.find((c) => c.id === call.id).monitors).toEqual([expect.objectContaining({ supervisorId: supId, mode: 'listen' })]);
+    await (await as('alice'))('POST', `/api/calls/${call.id}/hangup`);
+  });
 });
 
 describe('who hears the supervisor (real LiveKit, tones)', () => {
@@ -338,6 +372,23 @@ describe('who hears the supervisor (real LiveKit, tones)', () => {
     await eventually(async () => !(await identities(call.room)).includes(me), 10_000, 'Sam removed');
     void supCall;
     void supCoach;
+    await (await as('alice'))('POST', `/api/calls/${call.id}/hangup`);
+  });
+
+  it('a coach room LiveKit lost while a whisper is on record is made again by the periodic pass', async () => {
+    const { call } = await answered('Lost coach');
+    const sam = await as('sam');
+    const whisper = (await sam('POST', `/api/calls/${call.id}/monitor`, { mode: 'whisper' })).body;
+    expect((await rooms.listRooms([whisper.coach.room])).length).toBe(1);
+    // Closed behind the record's back (a LiveKit restart, or a late job of another instance).
+    await rooms.deleteRoom(whisper.coach.room);
+    expect((await rooms.listRooms([whisper.coach.room])).length).toBe(0);
+    await stack.deps.mediaSync.reconcileAll();
+    expect((await rooms.listRooms([whisper.coach.room])).length, 'the coach room is back').toBe(1);
+    // Listen: no whisper on record, so the next pass closes it.
+    expect((await sam('POST', `/api/calls/${call.id}/monitor`, { mode: 'listen' })).status).toBe(200);
+    await stack.deps.mediaSync.reconcileAll();
+    expect((await rooms.listRooms([whisper.coach.room])).length).toBe(0);
     await (await as('alice'))('POST', `/api/calls/${call.id}/hangup`);
   });
 });

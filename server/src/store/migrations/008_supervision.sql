@@ -1,7 +1,7 @@
 -- Supervision (issue 12): who monitors which call, how (listen, whisper, barge) and since when.
 -- A monitor is of one agent on one call: agent_id is the call's agent when it began. It ends when
 -- the supervisor stops, the call ends, the call leaves that agent (handed over, back to the queue),
--- or the supervisor starts on another call. Entitlements read the open rows
+-- the supervisor starts on another call, or their console stays out of the room past the grace period. Entitlements read the open rows
 -- (domain/room-policy.ts), so LiveKit follows them like everyone else.
 CREATE TABLE monitors (
   id            text PRIMARY KEY,
@@ -14,7 +14,7 @@ CREATE TABLE monitors (
   -- Ever whispered: the call may have a coach room to close (no extra LiveKit request otherwise).
   whispered     boolean NOT NULL DEFAULT false,
   ended_at      timestamptz,
-  end_reason    text CHECK (end_reason IN ('stopped', 'call_ended', 'moved_on', 'switched'))
+  end_reason    text CHECK (end_reason IN ('stopped', 'call_ended', 'moved_on', 'switched', 'left'))
 );
 -- A supervisor monitors one call at a time, whatever the races between API instances.
 CREATE UNIQUE INDEX monitors_one_open_per_supervisor ON monitors (supervisor_id) WHERE ended_at IS NULL;
