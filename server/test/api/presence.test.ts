@@ -219,7 +219,7 @@ describe('presence', () => {
     expect(await engagement('bob')).toMatchObject({ kind: 'idle', status: 'available', currentCall: null });
 
     const t = (await transferToBob(callId)).body;
-    expect(t.target).toEqual({ type: 'agent', agentId: stack.agents.bob.id, name: 'Bob', number: null });
+    expect(t.target).toEqual({ type: 'agent', agentId: stack.agents.bob.id, name: 'Bob', number: null, queueId: null });
     expect(await engagement('alice')).toMatchObject({ kind: 'on_call', call: { id: callId, state: 'on_hold', transfer: { id: t.id, state: 'ringing' } } });
     // Ringing is not on a call: Bob could still take a call from the queue.
     expect(await engagement('bob')).toMatchObject({ kind: 'ringing', status: 'available', transfer: { id: t.id } });
