@@ -2,7 +2,8 @@
 // (440 Hz), Agent Alice (660 Hz) and Supervisor Sam (1000 Hz) on the real supervisor board
 // (/agent/supervisor). Whisper: Alice hears Sam, the caller never does; barge: both hear Sam;
 // listen: Sam hears both, nobody hears Sam. "Never heard" is checked only over windows the
-// probe actually analysed while that page was receiving the other party.
+// probe actually analysed while that page was receiving the other party. The board's queues (at
+// the top) flag a queue with a call waiting and nobody available, and tick its longest wait.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent } from '../server/src/store/agents-admin.js';
 import { TEST_PASSWORD } from '../testkit/stack.js';
@@ -21,6 +22,13 @@ let alice: RoleBrowser;
 let sam: RoleBrowser;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Whom a page's LiveKit client lists in its room (a hidden supervisor is not among them). */
+const listed = (page: RoleBrowser['page']) =>
+  page.evaluate(() => {
+    const room = (window as unknown as { __warmline?: { room?: { remoteParticipants: Map<string, { identity: string }> } | null } }).__warmline?.room;
+    return room ? [...room.remoteParticipants.values()].map((p) => p.identity) : [];
+  });
+const listsSam = async (page: RoleBrowser['page']) => (await listed(page)).some((id) => id.startsWith('supervisor:'));
 
 beforeAll(async () => {
   stack = await startStack({ env: { WRAP_UP_TIMEOUT_S: '0' } });
@@ -49,7 +57,24 @@ async function window(ms = 2000) {
 describe('supervisor board in the browser', () => {
   it('whisper reaches only the agent, barge reaches everyone, listen reaches no one; the agent is told each time', async () => {
     const name = 'Priya';
+    // Queues at the top of the board: with Alice away, Priya's queue has a call and nobody to take it.
+    const aliceApi = client(stack.baseUrl, await stack.login('alice'));
+    expect((await aliceApi('POST', '/api/agents/me/status', { status: 'away', reason: 'break' })).status).toBe(200);
     const room = await placeCall(caller.page, stack, name, 'Card declined twice');
+    await sam.page.getByTestId('board-queues').waitFor({ timeout: 15_000 });
+    const general = sam.page.getByTestId('board-queue-general');
+    await expect.poll(() => general.getByTestId('queue-waiting').textContent(), { timeout: 15_000 }).toBe('1');
+    await expect.poll(() => general.getAttribute('data-unstaffed'), { timeout: 15_000 }).toBe('true');
+    // Flagged in words, not by colour alone.
+    expect(await general.getByTestId('queue-unstaffed').textContent()).toMatch(/No agent available/);
+    const waited = await general.getByTestId('queue-longest').textContent();
+    await expect.poll(() => general.getByTestId('queue-longest').textContent(), { timeout: 5_000 }).not.toBe(waited);
+    expect(await sam.page.getByTestId(`board-call-${name}`).getByTestId('call-queue').textContent()).toBe('General');
+    const unstaffed = await axeViolations(sam.page);
+    expect(unstaffed, describeViolations('supervisor board with an unstaffed queue', unstaffed)).toEqual([]);
+    if (process.env.E2E_SHOTS) await sam.page.screenshot({ path: `${process.env.E2E_SHOTS}/supervisor-board-unstaffed.png`, fullPage: true });
+    expect((await aliceApi('POST', '/api/agents/me/status', { status: 'available' })).status).toBe(200);
+    await expect.poll(() => general.getAttribute('data-unstaffed'), { timeout: 15_000 }).toBeNull();
     await acceptFirstCall(alice.page, name);
     await expect.poll(() => callState(caller.page), { timeout: 15_000 }).toBe('active');
     await waitUntilHears(caller.page, A, 15_000);
@@ -73,6 +98,9 @@ describe('supervisor board in the browser', () => {
     const callerHearsA = await measure(caller.page, 1500);
     expect(callerHearsA[A], 'the caller still hears Alice').toBeGreaterThan(0.8);
     await assertNeverHeard(caller.page, S, whisperAt, { what: 'caller while Sam whispers' });
+    // Whispering, Sam is hidden in the call room: the caller's client does not even list Sam.
+    expect(await listed(caller.page)).toContain(`agent:${stack.agents.alice.id}`);
+    expect(await listsSam(caller.page), 'the caller’s client lists Sam while whispering').toBe(false);
     const aliceWhisper = await measure(alice.page, 1500);
     expect(aliceWhisper[S], 'Alice hears the whisper').toBeGreaterThan(0.5);
     expect(aliceWhisper[CALLER], 'Alice still hears the caller').toBeGreaterThan(0.5);
@@ -83,6 +111,7 @@ describe('supervisor board in the browser', () => {
     await expect.poll(() => alice.page.getByTestId('supervision-notice').getAttribute('data-mode'), { timeout: 10_000 }).toBe('barge');
     await waitUntilHears(caller.page, S, 20_000);
     await waitUntilHears(alice.page, S, 20_000);
+    await expect.poll(() => listsSam(caller.page), { timeout: 10_000 }).toBe(true);
     // The board with a call being barged into: no serious or critical accessibility violation.
     const found = await axeViolations(sam.page);
     expect(found, describeViolations('supervisor board while barging', found)).toEqual([]);
@@ -108,6 +137,8 @@ describe('supervisor board in the browser', () => {
     const samListen = await measure(sam.page, 1500);
     expect(samListen[CALLER]).toBeGreaterThan(0.5);
     expect(samListen[A]).toBeGreaterThan(0.5);
+    // Back from barge Sam's page rejoined hidden: the caller's client was told Sam left and lists nobody new.
+    expect(await listsSam(caller.page), 'the caller’s client lists Sam while listening').toBe(false);
 
     // Stop: the notice goes from Alice's console and the board shows nobody monitoring.
     await row.getByTestId('monitor-stop').click();
@@ -117,7 +148,6 @@ describe('supervisor board in the browser', () => {
     // The caller hangs up: the call leaves the board by itself (event stream).
     await caller.page.getByTestId('hangup-button').click();
     await expect.poll(() => sam.page.getByTestId(`board-call-${name}`).count(), { timeout: 15_000 }).toBe(0);
-    const api = client(stack.baseUrl, await stack.login('alice'));
-    expect((await api('GET', `/api/calls/${callId}`)).body.state).toBe('ended');
+    expect((await aliceApi('GET', `/api/calls/${callId}`)).body.state).toBe('ended');
   });
 });

@@ -8,6 +8,11 @@ import type { TalkTo, TransferState } from './transfer.js';
 export interface Permission {
   canPublish: boolean;
   canSubscribe: boolean;
+  /**
+   * LiveKit's `hidden`: other clients are never told the participant is there (livekit-server
+   * pkg/rtc/room.go). Only a listening or whispering supervisor; absent (false) for everyone else.
+   */
+  hidden?: boolean;
 }
 
 /** A phone specialist is in the room through the bridge of its transfer (a phone caller is the caller). */
@@ -35,8 +40,16 @@ export interface RoomRecord {
 export const LIVE: Permission = { canPublish: true, canSubscribe: true };
 /** Held: the SFU forwards nothing to the caller and unpublishes their microphone. */
 export const HELD: Permission = { canPublish: false, canSubscribe: false };
-/** Listen-in (and whisper, in the call room): hears everyone, nobody hears them; the SFU refuses their publish. */
+/** Listen-only: hears everyone, nobody hears them; the SFU refuses their publish (the agent in the coach room). */
 export const LISTEN_ONLY: Permission = { canPublish: false, canSubscribe: true };
+/**
+ * A listening or whispering supervisor in the call room: listen-only, and hidden, so the caller's
+ * client never learns they are there. `hidden` is per participant, not per viewer: the agent's
+ * client does not see them either (the agent's console is told from the record, CallView.monitors).
+ */
+export const LISTEN_HIDDEN: Permission = { canPublish: false, canSubscribe: true, hidden: true };
+/** A barging supervisor: on the call like the agent, and visible to every client in the room. */
+export const BARGE: Permission = { canPublish: true, canSubscribe: true, hidden: false };
 /** The supervisor in the coach room while whispering: speaks to the agent; nothing there to hear. */
 export const COACH_SPEAKER: Permission = { canPublish: true, canSubscribe: false };
 
@@ -71,7 +84,7 @@ export function entitlement(r: RoomRecord, member: RoomMember): Permission | nul
   }
   if (member.kind === 'supervisor') {
     const m = monitorInForce(r, member.agentId);
-    return !m ? null : m.mode === 'barge' ? LIVE : LISTEN_ONLY;
+    return m ? supervisorPermission(m.mode) : null;
   }
   const id = member.agentId;
   if ((call.state === 'active' || call.state === 'on_hold') && call.agentId === id) return LIVE;
@@ -106,6 +119,17 @@ export function entitledMembers(r: RoomRecord): Array<{ member: RoomMember; perm
   }
   return out;
 }
+
+/** A monitoring supervisor's permission in the call room (the coach room's is COACH_SPEAKER, visible to the agent). */
+export const supervisorPermission = (mode: MonitorMode): Permission => (mode === 'barge' ? BARGE : LISTEN_HIDDEN);
+
+/**
+ * Hiding a participant other clients have seen cannot be a permission update: LiveKit sends no
+ * update about a hidden participant to anyone else (room.go broadcastParticipantState), neither
+ * that they went hidden nor, later, that they left, so those clients would keep them for good.
+ * Such a participant is removed instead; they rejoin with a token that is hidden from the start.
+ */
+export const mustRejoinToHide = (want: Permission, seen: Permission) => !!want.hidden && !seen.hidden;
 
 /**
  * Supervision. A monitor is in force while the call is live with the agent it began with: the
@@ -153,12 +177,14 @@ export function coachFixes(r: RoomRecord, seen: SeenParticipant[]): RoomFix[] {
   return seen.flatMap((p): RoomFix[] => {
     const want = p.member ? coachEntitlement(r, p.member) : null;
     if (!want) return [{ type: 'remove', identity: p.identity }];
+    if (mustRejoinToHide(want, p.permission)) return [{ type: 'remove', identity: p.identity }];
     return samePermission(want, p.permission) ? [] : [{ type: 'set_permission', identity: p.identity, permission: want }];
   });
 }
 
+/** `hidden` absent counts as false (LiveKit's default), so nobody else's comparison changes. */
 export const samePermission = (a: Permission, b: Permission) =>
-  a.canPublish === b.canPublish && a.canSubscribe === b.canSubscribe;
+  a.canPublish === b.canPublish && a.canSubscribe === b.canSubscribe && !!a.hidden === !!b.hidden;
 
 export interface SeenParticipant {
   identity: string;
@@ -175,7 +201,7 @@ export function roomFixes(r: RoomRecord, seen: SeenParticipant[]): RoomFix[] {
   const fixes: RoomFix[] = [];
   for (const p of seen) {
     const want = p.member ? entitlement(r, p.member) : null;
-    if (!want) fixes.push({ type: 'remove', identity: p.identity });
+    if (!want || mustRejoinToHide(want, p.permission)) fixes.push({ type: 'remove', identity: p.identity });
     else if (!samePermission(want, p.permission)) fixes.push({ type: 'set_permission', identity: p.identity, permission: want });
   }
   return fixes;

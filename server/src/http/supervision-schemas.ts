@@ -63,6 +63,8 @@ export const BoardCall = Type.Object(
     reason: Type.String(),
     agentId: nullable(Type.String()),
     agentName: nullable(Type.String()),
+    queueId: Type.String({ description: 'The queue the call waits or waited in' }),
+    queueName: Type.String(),
     createdAt: Type.String(),
     queuedAt: Type.String({ description: 'Waiting time runs from here while waiting' }),
     answeredAt: nullable(Type.String({ description: 'Talk time runs from here' })),
@@ -88,12 +90,27 @@ export const BoardCall = Type.Object(
 );
 export type BoardCall = Static<typeof BoardCall>;
 
+export const BoardQueue = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    waiting: Type.Integer({ minimum: 0, description: 'Calls waiting in it now' }),
+    longestWaitS: nullable(Type.Integer({ minimum: 0, description: 'Seconds the call waiting longest has waited, at `at`; null: none waiting' })),
+    oldestQueuedAt: nullable(Type.String({ description: 'When that call (re-)entered the queue: the longest wait ticks from here' })),
+    availableAgents: Type.Integer({ minimum: 0, description: 'Its members available to answer now' }),
+    signedIn: Type.Integer({ minimum: 0, description: 'Its members signed in (any presence but offline)' }),
+  },
+  Closed,
+);
+export type BoardQueue = Static<typeof BoardQueue>;
+
 export const Board = Type.Object(
   {
     at: Type.String({ description: "The server's clock when read: timers tick from here" }),
+    queues: Type.Array(BoardQueue, { description: "Every active queue (and an inactive one with calls waiting), in the deployment's order" }),
     agents: Type.Array(BoardAgent),
     calls: Type.Array(BoardCall, { description: 'Every live call (waiting, active, on hold), oldest first' }),
   },
-  { ...Closed, description: 'The supervisor board: every agent and every live call at a glance' },
+  { ...Closed, description: 'The supervisor board: every queue, agent and live call at a glance' },
 );
 export type Board = Static<typeof Board>;

@@ -117,6 +117,8 @@ export function createLivekitMedia(opts: LivekitMediaOptions): MediaControl {
         canPublishData: false,
         canPublishSources: [TrackSource.MICROPHONE],
         canUpdateOwnMetadata: false,
+        // Hidden from the first moment (a listening supervisor): a later update could not take back a join already announced.
+        ...(req.permission.hidden ? { hidden: true } : {}),
       });
       return at.toJwt();
     },
@@ -127,6 +129,7 @@ export function createLivekitMedia(opts: LivekitMediaOptions): MediaControl {
         'update permissions',
         async () => {
           await rooms.updateParticipant(room, identity, {
+            // The whole set is replaced: `hidden` absent is false (everyone but a listening supervisor).
             permission: { ...permission, canPublishData: false, canPublishSources: [TrackSource.MICROPHONE] },
           });
         },
@@ -144,7 +147,7 @@ export function createLivekitMedia(opts: LivekitMediaOptions): MediaControl {
       return list.map((p) => ({
         identity: p.identity,
         sid: p.sid,
-        permission: { canPublish: p.permission?.canPublish ?? false, canSubscribe: p.permission?.canSubscribe ?? false },
+        permission: { canPublish: p.permission?.canPublish ?? false, canSubscribe: p.permission?.canSubscribe ?? false, hidden: p.permission?.hidden ?? false },
         attributes: { ...(p.attributes ?? {}) },
       }));
     },

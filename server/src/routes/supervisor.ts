@@ -15,8 +15,8 @@ const supervisorOnly: RoutePlugin = agentScope(async (app, { deps }) => {
 
   app.get(
     '/api/supervisor/board',
-    { schema: { tags: ['supervisor'], summary: 'Every agent (presence, engagement, time in state) and every live call (times, hold, transfer, monitors)', response: { 200: Board, ...errors(401, 403) } } },
-    async () => supervisorBoard(deps),
+    { schema: { tags: ['supervisor'], summary: 'Every queue (waiting, longest wait, agents available and signed in), every agent (presence, engagement, time in state) and every live call (queue, times, hold, transfer, monitors)', response: { 200: Board, ...errors(401, 403) } } },
+    async (req) => supervisorBoard(deps, agentOf(req).agentId),
   );
 
   app.post(

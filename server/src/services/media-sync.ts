@@ -19,7 +19,12 @@ import { openTransferForCall } from '../store/transfers-repo.js';
 
 export interface MediaSync {
   /** Fast path after a commit: the room follows the record now, or `media_unavailable`. */
-  follow(callId: string, opts?: { remove?: string[] }): Promise<void>;
+  /**
+   * `remove`: identities the decision named, removed unless still entitled. `rejoin`: removed from
+   * the call room even though entitled, to come back with a fresh token (a barging supervisor who
+   * goes back to listening: see room-policy.ts mustRejoinToHide).
+   */
+  follow(callId: string, opts?: { remove?: string[]; rejoin?: string[] }): Promise<void>;
   /** Compares LiveKit's view of one room with the record and fixes the difference. */
   reconcileCall(callId: string): Promise<number>;
   /** Every room LiveKit has and every live call: orphan rooms closed, live rooms fixed. */
@@ -79,7 +84,7 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
     return next;
   }
 
-  async function applyRecord(callId: string, remove: string[]) {
+  async function applyRecord(callId: string, remove: string[], rejoin: string[] = []) {
     const rec = await loadRoomRecord(db, callId);
     if (!rec) return;
     if (rec.call.state === 'ended') {
@@ -88,10 +93,15 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
       return;
     }
     // Removals first: on completion A must be gone before the caller can hear again.
+    const removed = new Set<string>();
     for (const identity of remove) {
       const m = memberOf(identity);
-      if (!m || !entitlement(rec, m)) await media.removeParticipant(rec.room, identity);
+      if (!m || !entitlement(rec, m)) {
+        await media.removeParticipant(rec.room, identity);
+        removed.add(identity);
+      }
     }
+    for (const identity of rejoin) if (!removed.has(identity)) await media.removeParticipant(rec.room, identity);
     // Everyone's permission as the record says (one who is not in the room is a no-op): consult
     // controls hold B or the caller. Revocations before grants, so a switch between the caller
     // and B never lets the one being held hear the other, even for a moment.
@@ -144,7 +154,7 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
   return {
     dirty,
     async follow(callId, o = {}) {
-      const job = serial(callId, () => applyRecord(callId, o.remove ?? []));
+      const job = serial(callId, () => applyRecord(callId, o.remove ?? [], o.rejoin ?? []));
       let timer: NodeJS.Timeout | undefined;
       const bound = new Promise<never>((_, reject) => {
         timer = setTimeout(

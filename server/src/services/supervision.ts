@@ -3,7 +3,8 @@
 // A monitor is a row (008_supervision.sql) written under the call's row lock like every other
 // change to a call; LiveKit follows it after the commit (media-sync.ts `follow`), because the
 // supervisor's entitlement is a pure function of the record (domain/room-policy.ts):
-// - listen: in the call room, canSubscribe only: the SFU refuses their publish;
+// - listen: in the call room, canSubscribe only: the SFU refuses their publish; hidden, so no
+//   other client lists them (back from barge they rejoin hidden: room-policy.ts mustRejoinToHide);
 // - whisper: the same in the call room, plus the coach room `coach-<callId>` where only they
 //   publish and only the call's agent subscribes (the caller is never in it);
 // - barge: canPublish and canSubscribe in the call room, like the agent.
@@ -12,7 +13,7 @@
 // the supervisor starts on another call. During an open transfer it continues (A still has the call).
 import { randomUUID } from 'node:crypto';
 import { OPEN_TRANSFER_STATES, type MonitorMode, type TransferState } from '@warmline/contract';
-import { coachEntitlement, coachRoomOf, HELD } from '../domain/room-policy.js';
+import { coachEntitlement, coachRoomOf, HELD, mustRejoinToHide, supervisorPermission } from '../domain/room-policy.js';
 import { AppError, notFound } from '../errors.js';
 import type { AuthedAgent } from '../http/auth.js';
 import type { Board, BoardAgent, BoardCall, MonitorGrant, MonitorView } from '../http/supervision-schemas.js';
@@ -22,6 +23,7 @@ import { isSupervisor, listAgentPresence } from '../store/agents-repo.js';
 import { addCallEvent } from '../store/calls-repo.js';
 import { sqlList, type Queryable } from '../store/db.js';
 import * as monitors from '../store/monitors-repo.js';
+import { listQueueStats } from '../store/queues-repo.js';
 import { lockCall } from './calls.js';
 import type { Deps } from './deps.js';
 import { loadRoomRecord } from './media-sync.js';
@@ -41,8 +43,9 @@ const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.c
  */
 export async function monitorCall(deps: Deps, sup: AuthedAgent, callId: string, mode: MonitorMode): Promise<MonitorGrant> {
   let previousCall: string | null = null;
+  let rejoin = false;
   try {
-    previousCall = await deps.db.tx(async (q) => {
+    ({ previousCall, rejoin } = await deps.db.tx(async (q) => {
       const call = await lockCall(q, callId);
       if (call.state === 'ended') throw new AppError('call_conflict', 'The call has ended.');
       if ((call.state !== 'active' && call.state !== 'on_hold') || !call.agentId) {
@@ -51,12 +54,14 @@ export async function monitorCall(deps: Deps, sup: AuthedAgent, callId: string, 
       // A supervisor who has the call is on it already (a second identity would only echo them).
       if (call.agentId === sup.agentId) throw new AppError('call_conflict', 'This is your own call.');
       const mine = await monitors.openMonitorOf(q, sup.agentId, { forUpdate: true });
+      // Barge back to listen or whisper on this call: the caller's client saw them, so they rejoin hidden.
+      const hide = !!mine && mine.callId === callId && mustRejoinToHide(supervisorPermission(mode), supervisorPermission(mine.mode));
       if (mine && mine.callId === callId && mine.agentId === call.agentId) {
         if (mine.mode !== mode) {
           await monitors.setMonitorMode(q, mine.id, mode);
           await addCallEvent(q, callId, 'monitor_changed', { supervisorId: sup.agentId, from: mine.mode, mode });
         }
-        return null;
+        return { previousCall: null, rejoin: hide };
       }
       if (mine) {
         const reason = mine.callId === callId ? 'moved_on' : 'switched';
@@ -65,8 +70,8 @@ export async function monitorCall(deps: Deps, sup: AuthedAgent, callId: string, 
       }
       await monitors.insertMonitor(q, { id: randomUUID(), callId, supervisorId: sup.agentId, agentId: call.agentId, mode });
       await addCallEvent(q, callId, 'monitor_started', { supervisorId: sup.agentId, agentId: call.agentId, mode });
-      return mine && mine.callId !== callId ? mine.callId : null;
-    });
+      return { previousCall: mine && mine.callId !== callId ? mine.callId : null, rejoin: hide };
+    }));
   } catch (err) {
     // Two requests of one supervisor for two calls at once: the unique index lets one win.
     if (isUniqueViolation(err)) throw new AppError('call_conflict', 'You started monitoring another call at the same moment; try again.');
@@ -76,7 +81,7 @@ export async function monitorCall(deps: Deps, sup: AuthedAgent, callId: string, 
   await deps.bus.publish({ type: 'call', callId }, ...(previousCall ? [{ type: 'call' as const, callId: previousCall }] : []));
   if (previousCall) await deps.mediaSync.follow(previousCall, { remove: [me] }).catch((err) => deps.log.warn({ err }, 'previous monitor not left yet'));
   // `remove`: out of the coach room when no longer whispering (the call room keeps them).
-  await deps.mediaSync.follow(callId, { remove: [me] });
+  await deps.mediaSync.follow(callId, { remove: [me], rejoin: rejoin ? [me] : [] });
   return grantMonitor(deps, sup, callId);
 }
 
@@ -87,7 +92,9 @@ async function grantMonitor(deps: Deps, sup: AuthedAgent, callId: string): Promi
   if (!rec || !mine || mine.callId !== callId) throw new AppError('call_conflict', 'The monitor ended meanwhile.');
   const identity = supervisorIdentity(sup.agentId);
   const name = `${sup.name} (supervisor)`;
-  const token = await deps.media.token({ room: rec.room, identity, name, permission: HELD });
+  // Grants nothing until the join webhook has checked the record, but hidden as the mode says from the
+  // start: a listener's arrival is never announced to the caller's client.
+  const token = await deps.media.token({ room: rec.room, identity, name, permission: { ...HELD, hidden: supervisorPermission(mine.mode).hidden } });
   const coach = coachEntitlement(rec, { kind: 'supervisor', agentId: sup.agentId })
     ? { token: await deps.media.token({ room: coachRoomOf(callId), identity, name, permission: HELD }), livekitUrl: deps.media.clientUrl, room: coachRoomOf(callId) }
     : null;
@@ -146,6 +153,8 @@ interface CallRow {
   reason: string;
   agentId: string | null;
   agentName: string | null;
+  queueId: string;
+  queueName: string;
   createdAt: Date;
   queuedAt: Date;
   answeredAt: Date | null;
@@ -162,12 +171,23 @@ interface CallRow {
 }
 
 /**
- * Every agent (presence, engagement, time in state) and every live call (waiting/talk time, hold,
- * open transfer, who monitors it): four queries, none per row.
+ * Every queue (waiting, longest wait, members available and signed in), every agent (presence,
+ * engagement, time in state) and every live call (queue, waiting/talk time, hold, open transfer,
+ * who monitors it): six queries, none per row. `viewerId`: the supervisor reading it.
  */
-export async function supervisorBoard(deps: Deps): Promise<Board> {
+export async function supervisorBoard(deps: Deps, viewerId: string): Promise<Board> {
   const q = deps.db;
   const now = (await q.query<{ now: Date }>('SELECT now() AS now'))[0]?.now ?? new Date();
+  // GET /api/queues's own query (`mine` is the viewer's membership; the board has no use for it).
+  const queues = (await listQueueStats(q, viewerId, deps.config.wrapUp.timeoutS)).map((r) => ({
+    id: r.id,
+    name: r.name,
+    waiting: r.waiting,
+    longestWaitS: r.longestWaitS,
+    oldestQueuedAt: iso(r.oldestQueuedAt),
+    availableAgents: r.availableAgents,
+    signedIn: r.signedIn,
+  }));
   const presence = await listAgentPresence(q, deps.config.wrapUp.timeoutS);
   const since = await q.query<{ id: string; statusSince: Date; lastPresent: Date | null; wrapUpSince: Date | null; handedSince: Date | null }>(
     `SELECT a.id, a.status_since AS "statusSince",
@@ -179,12 +199,13 @@ export async function supervisorBoard(deps: Deps): Promise<Board> {
   );
   const rows = await q.query<CallRow>(
     `SELECT c.id, c.state, c.caller_name AS "callerName", c.reason, c.agent_id AS "agentId", ag.name AS "agentName",
-       c.created_at AS "createdAt", c.queued_at AS "queuedAt", c.answered_at AS "answeredAt", c.hold_count AS "holdCount",
+       c.queue_id AS "queueId", coalesce(qu.name, c.queue_id) AS "queueName", c.created_at AS "createdAt", c.queued_at AS "queuedAt", c.answered_at AS "answeredAt", c.hold_count AS "holdCount",
        CASE WHEN c.state = 'on_hold' THEN (SELECT max(e.at) FROM call_events e WHERE e.call_id = c.id AND e.type IN ('held', 'transfer_requested')) END AS "heldSince",
        t.id AS "tId", t.state AS "tState", fa.name AS "tFromName", t.target_type AS "tTargetType", ta.name AS "tTargetName",
        t.target_number AS "tTargetNumber", t.requested_at AS "tRequestedAt", t.accepted_at AS "tAcceptedAt"
      FROM calls c
      LEFT JOIN agents ag ON ag.id = c.agent_id
+     LEFT JOIN queues qu ON qu.id = c.queue_id
      LEFT JOIN transfers t ON t.call_id = c.id AND t.state IN ${sqlList(OPEN_TRANSFER_STATES)}
      LEFT JOIN agents fa ON fa.id = t.from_agent_id
      LEFT JOIN agents ta ON ta.id = t.target_agent_id
@@ -203,6 +224,8 @@ export async function supervisorBoard(deps: Deps): Promise<Board> {
     reason: r.reason,
     agentId: r.agentId,
     agentName: r.agentName,
+    queueId: r.queueId,
+    queueName: r.queueName,
     createdAt: iso(r.createdAt)!,
     queuedAt: iso(r.queuedAt)!,
     answeredAt: iso(r.answeredAt),
@@ -261,5 +284,5 @@ export async function supervisorBoard(deps: Deps): Promise<Board> {
       since: iso(at),
     };
   });
-  return { at: iso(now)!, agents, calls };
+  return { at: iso(now)!, queues, agents, calls };
 }

@@ -18,7 +18,11 @@ export interface QueueStatsRow {
   name: string;
   waiting: number;
   longestWaitS: number | null;
+  /** When the call waiting longest (re-)entered the queue: the supervisor board ticks from it. */
+  oldestQueuedAt: Date | null;
   availableAgents: number;
+  /** Members whose console is present (any status but offline). */
+  signedIn: number;
   mine: boolean;
 }
 
@@ -43,8 +47,9 @@ export async function queueNames(q: Queryable, ids: string[]): Promise<Map<strin
 
 /**
  * Every active queue (and an inactive one that still has calls waiting) with its waiting calls,
- * the longest wait, its agents available now (the presence query's own notion) and whether
- * agent `agentId` belongs to it. One query, whatever the number of queues.
+ * the longest wait, its agents available now and signed in (the presence query's own notion) and
+ * whether agent `agentId` belongs to it. One query, whatever the number of queues: GET /api/queues
+ * and the supervisor board both read it.
  */
 export async function listQueueStats(q: Queryable, agentId: string, wrapUpS: number): Promise<QueueStatsRow[]> {
   return q.query<QueueStatsRow>(
@@ -52,10 +57,13 @@ export async function listQueueStats(q: Queryable, agentId: string, wrapUpS: num
      w AS (SELECT queue_id, count(*)::int AS waiting, min(queued_at) AS oldest FROM calls WHERE state = 'waiting' GROUP BY queue_id),
      m AS (SELECT a.id AS agent_id, coalesce(aq.queue_id, '${DEFAULT_QUEUE_ID}') AS queue_id
            FROM agents a LEFT JOIN agent_queues aq ON aq.agent_id = a.id),
-     av AS (SELECT m.queue_id, count(*)::int AS n FROM m JOIN p ON p.id = m.agent_id WHERE p.status = 'available' GROUP BY m.queue_id)
+     av AS (SELECT m.queue_id, count(*) FILTER (WHERE p.status = 'available')::int AS n,
+                   count(*) FILTER (WHERE p.status <> 'offline')::int AS signed_in
+            FROM m JOIN p ON p.id = m.agent_id GROUP BY m.queue_id)
      SELECT qu.id, qu.name, coalesce(w.waiting, 0) AS waiting,
             CASE WHEN w.oldest IS NULL THEN NULL ELSE greatest(0, floor(extract(epoch FROM now() - w.oldest)))::int END AS "longestWaitS",
-            coalesce(av.n, 0) AS "availableAgents",
+            w.oldest AS "oldestQueuedAt",
+            coalesce(av.n, 0) AS "availableAgents", coalesce(av.signed_in, 0) AS "signedIn",
             ${memberOf('$2', 'qu.id')} AS mine
      FROM queues qu LEFT JOIN w ON w.queue_id = qu.id LEFT JOIN av ON av.queue_id = qu.id
      WHERE qu.active OR w.waiting > 0

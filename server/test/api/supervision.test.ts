@@ -2,12 +2,14 @@
 // who hears whom measured through the real livekit-server: rtc-node participants publish tones
 // (caller 440 Hz, agent 660 Hz, supervisor 1000 Hz) and count the frames they receive. A "0 frames"
 // counts only where the same listener received other frames in the same window.
+import { RoomEvent } from '@livekit/rtc-node';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { settleDepartures } from '../../src/services/room-events.js';
 import { createAgent } from '../../src/store/agents-admin.js';
 import { memberJoined, memberLeft } from '../../src/store/members-repo.js';
-import { eventually } from '../../../testkit/participants.js';
+import { setAgentQueues } from '../../src/store/queues-repo.js';
+import { decodeJwt, eventually } from '../../../testkit/participants.js';
 import { client, startStack, TEST_PASSWORD, type Stack } from '../../../testkit/stack.js';
 import { ToneParticipant } from '../../../testkit/tone-participant.js';
 
@@ -39,7 +41,7 @@ async function as(who: 'alice' | 'bob' | 'sam') {
 }
 
 beforeAll(async () => {
-  stack = await startStack({ env: { PRESENCE_OFFLINE_AFTER_S: '600' } });
+  stack = await startStack({ env: { PRESENCE_OFFLINE_AFTER_S: '600', QUEUES: 'billing:Billing, technical:Technical support' } });
   rooms = new RoomServiceClient(stack.livekit.httpUrl, stack.livekit.apiKey, stack.livekit.apiSecret);
   supId = await createAgent(stack.deps.db, { email: 'sam@warmline.test', name: 'Sam', password: TEST_PASSWORD, role: 'supervisor' });
 });
@@ -66,7 +68,7 @@ async function answered(name: string) {
 const board = async () => {
   const r = await (await as('sam'))('GET', '/api/supervisor/board');
   expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return r.body as { at: string; agents: any[]; calls: any[] };
+  return r.body as { at: string; queues: any[]; agents: any[]; calls: any[] };
 };
 const timelineTypes = async (callId: string) =>
   ((await (await as('sam'))('GET', `/api/calls/${callId}`)).body.timeline as Array<{ type: string; detail: any }>).map((e) => e.type);
@@ -91,6 +93,11 @@ const permOf = async (room: string, identity: string) => {
   return p ? { canPublish: p.permission?.canPublish ?? false, canSubscribe: p.permission?.canSubscribe ?? false, tracks: p.tracks.length } : null;
 };
 const identities = async (room: string) => (await rooms.listParticipants(room).catch(() => [])).map((p) => p.identity);
+/** LiveKit's own `hidden` for a participant (null: not in the room). */
+const hiddenOf = async (room: string, identity: string) => {
+  const p = (await rooms.listParticipants(room).catch(() => [])).find((x) => x.identity === identity);
+  return p ? (p.permission?.hidden ?? false) : null;
+};
 
 describe('supervision API', () => {
   it('only supervisors see the board and monitor; bad input is refused and changes nothing', async () => {
@@ -317,6 +324,77 @@ describe('who hears the supervisor (real LiveKit, tones)', () => {
     await (await as('alice'))('POST', `/api/calls/${call.id}/hangup`);
   });
 
+  it('a listening or whispering supervisor is hidden from the other clients; barging shows them; back to listen they rejoin hidden', async () => {
+    const { call, grant } = await answered('Hidden');
+    const sam = await as('sam');
+    const me = `supervisor:${supId}`;
+    const caller = await tone('caller', call.livekitUrl, call.token, CALLER);
+    const agent = await tone('alice', grant.livekitUrl, grant.token, A);
+    await hears(caller, A, 'the caller hears Alice');
+    await hears(agent, CALLER, 'Alice hears the caller');
+    // Every arrival of Sam either client is ever told of, and whether it lists Sam now.
+    const arrivals = { caller: 0, agent: 0 };
+    caller.room.on(RoomEvent.ParticipantConnected, (p) => void (p.identity === me && arrivals.caller++));
+    agent.room.on(RoomEvent.ParticipantConnected, (p) => void (p.identity === me && arrivals.agent++));
+    const lists = (p: ToneParticipant) => [...p.room.remoteParticipants.values()].some((x) => x.identity === me);
+
+    // Listen: the token is hidden from the start, and LiveKit keeps Sam hidden once the record is applied.
+    const listen = (await sam('POST', `/api/calls/${call.id}/monitor`, { mode: 'listen' })).body;
+    expect(decodeJwt(listen.call.token).video).toMatchObject({ hidden: true, canPublish: false, canSubscribe: false });
+    const sup = await tone('sam', listen.call.livekitUrl, listen.call.token, S);
+    await hears(sup, CALLER, 'Sam hears the caller');
+    await hears(sup, A, 'Sam hears Alice');
+    expect(await permOf(call.room, me)).toEqual({ canPublish: false, canSubscribe: true, tracks: 0 });
+    expect(await hiddenOf(call.room, me)).toBe(true);
+    // Whisper: still hidden in the call room (visible in the coach room, where only Alice is).
+    const whisper = (await sam('POST', `/api/calls/${call.id}/monitor`, { mode: 'whisper' })).body;
+    expect(decodeJwt(whisper.call.token).video.hidden).toBe(true);
+    expect(decodeJwt(whisper.coach.token).video.hidden).toBeUndefined();
+    let w = await window();
+    // hidden is per participant: Alice's client does not list Sam either (her console is told from the record).
+    const quiet = {
+      callerLists: lists(caller), agentLists: lists(agent), arrivals: { ...arrivals },
+      callerHearsA: caller.count([A], w.from, w.to), supHearsCaller: sup.count([CALLER], w.from, w.to),
+    };
+    figures.push(`hidden while listening/whispering: ${JSON.stringify(quiet)}`);
+    expect(quiet.callerHearsA, 'the caller receives frames in the window').toBeGreaterThan(20);
+    expect(quiet.supHearsCaller, 'Sam hears the call while hidden').toBeGreaterThan(20);
+    expect([...caller.room.remoteParticipants.values()].map((p) => p.identity)).toContain(`agent:${stack.agents.alice.id}`);
+    expect(quiet).toMatchObject({ callerLists: false, agentLists: false, arrivals: { caller: 0, agent: 0 } });
+    expect(await hiddenOf(call.room, me)).toBe(true);
+
+    // Barge: the permission update un-hides Sam, LiveKit announces them, and Sam's microphone reaches both.
+    expect((await sam('POST', `/api/calls/${call.id}/monitor`, { mode: 'barge' })).status).toBe(200);
+    await hears(caller, S, 'the caller hears Sam barge in');
+    await hears(agent, S, 'Alice hears Sam barge in');
+    await eventually(async () => lists(caller) && lists(agent), 10_000, 'both clients list Sam');
+    expect(await hiddenOf(call.room, me)).toBe(false);
+    w = await window();
+    const bg = { callerHearsS: caller.count([S], w.from, w.to), aHearsS: agent.count([S], w.from, w.to), supHearsCaller: sup.count([CALLER], w.from, w.to) };
+    figures.push(`barge after hidden: ${JSON.stringify(bg)}`);
+    for (const [k, n] of Object.entries(bg)) expect(n, k).toBeGreaterThan(20);
+
+    // Back to listen: Sam is taken out of the room (so both clients are told Sam left) and rejoins hidden.
+    const back = (await sam('POST', `/api/calls/${call.id}/monitor`, { mode: 'listen' })).body;
+    expect(decodeJwt(back.call.token).video.hidden).toBe(true);
+    await eventually(async () => !lists(caller) && !lists(agent), 10_000, 'both clients told Sam left');
+    const seenBefore = { ...arrivals };
+    const sup2 = await tone('sam-again', back.call.livekitUrl, back.call.token, S);
+    await hears(sup2, CALLER, 'Sam hears the caller again');
+    w = await window();
+    const ls = {
+      callerLists: lists(caller), agentLists: lists(agent), newArrivals: arrivals.caller + arrivals.agent - seenBefore.caller - seenBefore.agent,
+      callerHearsA: caller.count([A], w.from, w.to), callerHearsS: caller.count([S], w.from, w.to), aHearsS: agent.count([S], w.from, w.to),
+    };
+    figures.push(`listen after barge: ${JSON.stringify(ls)}`);
+    expect(ls.callerHearsA, 'the caller receives frames in the window').toBeGreaterThan(20);
+    expect(ls.callerHearsS + ls.aHearsS, 'nobody hears Sam').toBe(0);
+    expect(ls).toMatchObject({ callerLists: false, agentLists: false, newArrivals: 0 });
+    expect(await hiddenOf(call.room, me)).toBe(true);
+    expect((await sam('DELETE', `/api/calls/${call.id}/monitor`)).status).toBe(200);
+    await (await as('alice'))('POST', `/api/calls/${call.id}/hangup`);
+  });
+
   it('a listening supervisor whose client publishes anyway is refused by the server: no frame of S reaches anyone', async () => {
     const { call, grant } = await answered('Refused');
     const sam = await as('sam');
@@ -354,9 +432,9 @@ describe('who hears the supervisor (real LiveKit, tones)', () => {
     const supCall = await tone('sam', whisper.call.livekitUrl, whisper.call.token, null);
     const supCoach = await tone('sam-coach', whisper.coach.livekitUrl, whisper.coach.token, S);
     await eventually(async () => (await permOf(whisper.coach.room, me))?.canPublish === true, 10_000, 'Sam may speak in the coach room');
-    // Someone changes LiveKit behind the record's back: Sam may publish in the call room.
-    await rooms.updateParticipant(call.room, me, { permission: { canPublish: true, canSubscribe: true } });
-    expect((await permOf(call.room, me))?.canPublish).toBe(true);
+    expect(await hiddenOf(call.room, me)).toBe(true);
+    // Someone changes LiveKit behind the record's back: Sam may publish in the call room (still hidden).
+    await rooms.updateParticipant(call.room, me, { permission: { canPublish: true, canSubscribe: true, hidden: true } });
     // A token for the coach room minted for the caller (never issued by the API) joins it.
     const { AccessToken } = await import('livekit-server-sdk');
     const at = new AccessToken(stack.livekit.apiKey, stack.livekit.apiSecret, { identity: `caller:${call.id}` });
@@ -366,6 +444,17 @@ describe('who hears the supervisor (real LiveKit, tones)', () => {
     void intruder;
     await stack.deps.mediaSync.reconcileAll();
     expect(await permOf(call.room, me)).toMatchObject({ canPublish: false, canSubscribe: true });
+    expect(await hiddenOf(call.room, me)).toBe(true);
+    // Made visible behind the record's back: an update could not hide Sam again from the clients
+    // that saw them (LiveKit would never tell them Sam went), so the reconciler removes Sam, who rejoins hidden.
+    await rooms.updateParticipant(call.room, me, { permission: { canPublish: false, canSubscribe: true } });
+    await stack.deps.mediaSync.reconcileAll();
+    await eventually(async () => !(await identities(call.room)).includes(me), 10_000, 'the visible listener removed');
+    const again = (await sam('POST', `/api/calls/${call.id}/monitor`, { mode: 'whisper' })).body;
+    const supCall2 = await tone('sam-again', again.call.livekitUrl, again.call.token, null);
+    await eventually(async () => (await permOf(call.room, me))?.canSubscribe === true, 10_000, 'Sam back, listen-only');
+    expect(await hiddenOf(call.room, me)).toBe(true);
+    void supCall2;
     // Stop: the coach room closes and Sam leaves the call room.
     expect((await sam('DELETE', `/api/calls/${call.id}/monitor`)).status).toBe(200);
     await eventually(async () => (await rooms.listRooms([whisper.coach.room])).length === 0, 10_000, 'coach room closed');
@@ -390,5 +479,57 @@ describe('who hears the supervisor (real LiveKit, tones)', () => {
     await stack.deps.mediaSync.reconcileAll();
     expect((await rooms.listRooms([whisper.coach.room])).length).toBe(0);
     await (await as('alice'))('POST', `/api/calls/${call.id}/hangup`);
+  });
+});
+
+describe('queues on the board', () => {
+  it('each queue: waiting, longest wait (ticking from oldestQueuedAt), available and signed-in members; each call names its queue', async () => {
+    const alice = await as('alice');
+    const bob = await as('bob');
+    await setAgentQueues(stack.deps.db, stack.agents.alice.id, ['billing']);
+    await setAgentQueues(stack.deps.db, stack.agents.bob.id, ['technical']);
+    try {
+      expect((await alice('POST', '/api/agents/me/status', { status: 'available' })).status).toBe(200);
+      expect((await bob('POST', '/api/agents/me/status', { status: 'away', reason: 'break' })).status).toBe(200);
+      const mk = async (name: string, queueId: string) => {
+        const res = await client(stack.baseUrl)('POST', '/api/calls', { name, reason: 'Queued', queueId });
+        expect(res.status, JSON.stringify(res.body)).toBe(201);
+        return res.body as { id: string };
+      };
+      const billing = await mk('Bea', 'billing');
+      const technical = await mk('Ted', 'technical');
+      // Bea has waited 90 s (a fixed past, so the figure is exact to the second).
+      await stack.deps.db.query(`UPDATE calls SET queued_at = now() - interval '90 seconds' WHERE id = $1`, [billing.id]);
+
+      const b = await board();
+      expect(b.queues.map((q: any) => q.id)).toEqual(['general', 'billing', 'technical']);
+      const q = (id: string) => b.queues.find((x: any) => x.id === id);
+      expect(q('billing')).toMatchObject({ name: 'Billing', waiting: 1, availableAgents: 1, signedIn: 1 });
+      expect(q('billing').longestWaitS).toBeGreaterThanOrEqual(90);
+      expect(Date.parse(b.at) - Date.parse(q('billing').oldestQueuedAt)).toBeGreaterThanOrEqual(90_000);
+      // Calls waiting and nobody available: Bob is signed in but away.
+      expect(q('technical')).toMatchObject({ name: 'Technical support', waiting: 1, availableAgents: 0, signedIn: 1 });
+      expect(q('technical').longestWaitS).toBeGreaterThanOrEqual(0);
+      expect(q('technical').oldestQueuedAt).toEqual(expect.any(String));
+      // GET /api/queues reads the same query: the same figures.
+      const mine = (await alice('GET', '/api/queues')).body as any[];
+      expect(mine.find((x) => x.id === 'technical')).toMatchObject({ waiting: 1, availableAgents: 0, mine: false });
+      expect(Object.keys(mine[0]).sort()).toEqual(['availableAgents', 'id', 'longestWaitS', 'mine', 'name', 'waiting']);
+
+      expect(b.calls.find((c: any) => c.id === billing.id)).toMatchObject({ state: 'waiting', queueId: 'billing', queueName: 'Billing' });
+      expect(b.calls.find((c: any) => c.id === technical.id)).toMatchObject({ state: 'waiting', queueId: 'technical', queueName: 'Technical support' });
+
+      // Alice answers Bea: billing empties; the call keeps its queue on the board.
+      expect((await alice('POST', `/api/calls/${billing.id}/accept`)).status).toBe(200);
+      const after = await board();
+      expect(after.queues.find((x: any) => x.id === 'billing')).toMatchObject({ waiting: 0, longestWaitS: null, oldestQueuedAt: null, availableAgents: 0, signedIn: 1 });
+      expect(after.calls.find((c: any) => c.id === billing.id)).toMatchObject({ state: 'active', queueName: 'Billing', agentName: 'Alice' });
+      await alice('POST', `/api/calls/${billing.id}/hangup`);
+      await stack.deps.db.query(`UPDATE calls SET state = 'ended', end_reason = 'abandoned', ended_at = now() WHERE id = $1`, [technical.id]);
+    } finally {
+      await setAgentQueues(stack.deps.db, stack.agents.alice.id, []);
+      await setAgentQueues(stack.deps.db, stack.agents.bob.id, []);
+      await bob('POST', '/api/agents/me/status', { status: 'available' });
+    }
   });
 });

@@ -10,9 +10,14 @@ import {
   entitledMembers,
   entitlement,
   HELD,
+  BARGE,
+  LISTEN_HIDDEN,
   LISTEN_ONLY,
   LIVE,
+  mustRejoinToHide,
   roomFixes,
+  samePermission,
+  supervisorPermission,
   type RoomRecord,
 } from '../../src/domain/room-policy.js';
 
@@ -97,9 +102,10 @@ describe('supervisors: listen, whisper (coach room), barge', () => {
     opts: { monitoredAgent?: string; transfer?: RoomRecord['transfer'] } = {},
   ): RoomRecord => ({ ...rec(state, agentId, opts.transfer ?? null), monitors: [{ supervisorId: S, agentId: opts.monitoredAgent ?? A, mode }] });
 
-  it('listen: hears the call, may not publish; nobody else is entitled through the monitor', () => {
+  it('listen: hears the call, may not publish, hidden from the other clients; nobody else is entitled through the monitor', () => {
     const r = monitored('active', A, 'listen');
-    expect(entitlement(r, sup)).toEqual(LISTEN_ONLY);
+    expect(entitlement(r, sup)).toEqual(LISTEN_HIDDEN);
+    expect(LISTEN_HIDDEN).toEqual({ canPublish: false, canSubscribe: true, hidden: true });
     expect(entitlement(r, { kind: 'supervisor', agentId: 'other' })).toBeNull();
     expect(entitledMembers(r).map((m) => m.member)).toEqual([caller, agent(A), sup]);
     expect(coachMembers(r)).toEqual([]);
@@ -107,7 +113,8 @@ describe('supervisors: listen, whisper (coach room), barge', () => {
 
   it('whisper: listen-only in the call room; in the coach room the supervisor only publishes, the agent only subscribes, the caller is never entitled', () => {
     const r = monitored('active', A, 'whisper');
-    expect(entitlement(r, sup)).toEqual(LISTEN_ONLY);
+    expect(entitlement(r, sup)).toEqual(LISTEN_HIDDEN);
+    // Visible in the coach room: the agent's client must see them to subscribe to the whisper.
     expect(coachEntitlement(r, sup)).toEqual(COACH_SPEAKER);
     expect(COACH_SPEAKER).toEqual({ canPublish: true, canSubscribe: false });
     expect(coachEntitlement(r, agent(A))).toEqual(LISTEN_ONLY);
@@ -119,9 +126,11 @@ describe('supervisors: listen, whisper (coach room), barge', () => {
     expect(callIdOfCoachRoom('call-c1')).toBeNull();
   });
 
-  it('barge: publishes and subscribes in the call room, like the agent', () => {
+  it('barge: publishes and subscribes in the call room, like the agent, and is no longer hidden', () => {
     const r = monitored('active', A, 'barge');
-    expect(entitlement(r, sup)).toEqual(LIVE);
+    expect(entitlement(r, sup)).toEqual(BARGE);
+    expect(BARGE).toEqual({ ...LIVE, hidden: false });
+    expect(samePermission(BARGE, LIVE)).toBe(true);
     expect(coachMembers(r)).toEqual([]);
   });
 
@@ -136,7 +145,7 @@ describe('supervisors: listen, whisper (coach room), barge', () => {
   it('during an open transfer the monitor goes on: A still has the call, the whisper still reaches only A', () => {
     const consulting = { id: 't1', state: 'consulting', fromAgentId: A, targetAgentId: B } as const;
     const r = monitored('on_hold', A, 'whisper', { transfer: consulting });
-    expect(entitlement(r, sup)).toEqual(LISTEN_ONLY);
+    expect(entitlement(r, sup)).toEqual(LISTEN_HIDDEN);
     expect(coachEntitlement(r, agent(A))).toEqual(LISTEN_ONLY);
     expect(coachEntitlement(r, agent(B))).toBeNull();
     expect(entitlement(r, caller)).toEqual(HELD);
@@ -146,13 +155,22 @@ describe('supervisors: listen, whisper (coach room), barge', () => {
     const r = monitored('active', A, 'listen');
     expect(
       roomFixes(r, [
-        { identity: `supervisor:${S}`, member: sup, permission: LIVE },
-        { identity: 'supervisor:x', member: { kind: 'supervisor', agentId: 'x' }, permission: LISTEN_ONLY },
+        { identity: `supervisor:${S}`, member: sup, permission: { ...LIVE, hidden: true } },
+        { identity: 'supervisor:x', member: { kind: 'supervisor', agentId: 'x' }, permission: LISTEN_HIDDEN },
       ]),
     ).toEqual([
-      { type: 'set_permission', identity: `supervisor:${S}`, permission: LISTEN_ONLY },
+      { type: 'set_permission', identity: `supervisor:${S}`, permission: LISTEN_HIDDEN },
       { type: 'remove', identity: 'supervisor:x' },
     ]);
+    // A hidden barger: made visible by a permission update (LiveKit announces them then).
+    expect(roomFixes(monitored('active', A, 'barge'), [{ identity: `supervisor:${S}`, member: sup, permission: LISTEN_HIDDEN }])).toEqual([
+      { type: 'set_permission', identity: `supervisor:${S}`, permission: BARGE },
+    ]);
+    // A listener the other clients can see: removed, to rejoin hidden (an update would leave them a ghost).
+    for (const seen of [LISTEN_ONLY, LIVE, { ...LISTEN_ONLY, hidden: false }]) {
+      expect(roomFixes(r, [{ identity: `supervisor:${S}`, member: sup, permission: seen }])).toEqual([{ type: 'remove', identity: `supervisor:${S}` }]);
+    }
+    expect(roomFixes(r, [{ identity: `supervisor:${S}`, member: sup, permission: LISTEN_HIDDEN }])).toEqual([]);
     const w = monitored('active', A, 'whisper');
     expect(
       coachFixes(w, [
@@ -169,5 +187,28 @@ describe('supervisors: listen, whisper (coach room), barge', () => {
     expect(coachFixes(monitored('active', A, 'listen'), [{ identity: `agent:${A}`, member: agent(A), permission: LISTEN_ONLY }])).toEqual([
       { type: 'remove', identity: `agent:${A}` },
     ]);
+  });
+
+  it('hidden: only a listening or whispering supervisor; everyone else is compared as before (absent = false)', () => {
+    expect(supervisorPermission('listen')).toEqual(LISTEN_HIDDEN);
+    expect(supervisorPermission('whisper')).toEqual(LISTEN_HIDDEN);
+    expect(supervisorPermission('barge')).toEqual(BARGE);
+    const consulting = { id: 't1', state: 'consulting', fromAgentId: A, targetAgentId: B, talkTo: 'target' } as const;
+    for (const r of [rec('active', A), rec('on_hold', A, consulting), monitored('active', A, 'listen'), monitored('active', A, 'barge')]) {
+      for (const e of entitledMembers(r)) {
+        if (e.member.kind === 'supervisor') continue;
+        expect(e.permission.hidden, JSON.stringify(e)).toBeUndefined();
+        // LiveKit reports hidden: false for them: no fix.
+        expect(roomFixes(r, [{ identity: 'x', member: e.member, permission: { ...e.permission, hidden: false } }])).toEqual([]);
+      }
+    }
+    expect(samePermission(LISTEN_ONLY, LISTEN_HIDDEN)).toBe(false);
+    expect(samePermission(LIVE, { ...LIVE, hidden: false })).toBe(true);
+    // Going hidden needs a rejoin; going visible, or staying as one was, does not.
+    expect(mustRejoinToHide(LISTEN_HIDDEN, BARGE)).toBe(true);
+    expect(mustRejoinToHide(LISTEN_HIDDEN, LISTEN_ONLY)).toBe(true);
+    expect(mustRejoinToHide(BARGE, LISTEN_HIDDEN)).toBe(false);
+    expect(mustRejoinToHide(LISTEN_HIDDEN, { ...HELD, hidden: true })).toBe(false);
+    expect(mustRejoinToHide(LIVE, LIVE)).toBe(false);
   });
 });

@@ -1,20 +1,21 @@
-// The supervisor board (/agent/supervisor): every agent and every live call at a glance, with
+// The supervisor board (/agent/supervisor): every queue, agent and live call at a glance, with
 // ticking timers, kept fresh by the event stream; per live call Listen / Whisper / Barge / Stop.
 import { MONITOR_MODES, type EngagementKind, type MonitorMode } from '@warmline/contract';
 import { useEffect, useState } from 'react';
 import { LoginForm } from '../agent/LoginForm';
 import { api } from '../shared/api';
+import { Icon } from '../shared/Icon';
 import { CALL_STATE_LABEL, formatDuration, presenceText } from '../shared/format';
 import { useNow } from '../shared/useNow';
 import type { Me } from '../shared/types';
-import type { BoardAgent, BoardCall } from './api';
+import type { BoardAgent, BoardCall, BoardQueue } from './api';
 import { useBoard } from './useBoard';
 import { useMonitor } from './useMonitor';
 import './supervisor.css';
 
 export const MODE_LABEL: Record<MonitorMode, string> = { listen: 'Listen', whisper: 'Whisper', barge: 'Barge' };
 const MODE_HELP: Record<MonitorMode, string> = {
-  listen: 'Hear the caller and the agent; nobody hears you',
+  listen: 'Hear the caller and the agent; nobody hears you, and the caller’s app does not show you',
   whisper: 'Only the agent hears you; the caller never does',
   barge: 'Join the call: the caller and the agent hear you',
 };
@@ -82,6 +83,16 @@ export function SupervisorPage() {
         </p>
       )}
       <main className="sv-main">
+        <section className="card sv-section sv-queues-section" aria-labelledby="sv-queues">
+          <h2 id="sv-queues">
+            Queues <span className="muted">({b.queues.reduce((n, q) => n + q.waiting, 0)} waiting)</span>
+          </h2>
+          <ul className="sv-queues" data-testid="board-queues">
+            {b.queues.map((q) => (
+              <QueueTile key={q.id} queue={q} since={since} />
+            ))}
+          </ul>
+        </section>
         <section className="card sv-section" aria-labelledby="sv-calls">
           <h2 id="sv-calls">
             Live calls <span className="muted">({b.calls.length})</span>
@@ -93,6 +104,7 @@ export function SupervisorPage() {
               <thead>
                 <tr>
                   <th scope="col">Caller</th>
+                  <th scope="col">Queue</th>
                   <th scope="col">State</th>
                   <th scope="col">Agent</th>
                   <th scope="col">Time</th>
@@ -131,6 +143,41 @@ export function SupervisorPage() {
         </section>
       </main>
     </div>
+  );
+}
+
+function QueueTile({ queue: q, since }: { queue: BoardQueue; since: (iso: string | null) => string }) {
+  // Calls wait and nobody can take them: said in words and with an icon, not by colour alone.
+  const unstaffed = q.waiting > 0 && q.availableAgents === 0;
+  return (
+    <li className={`sv-queue${unstaffed ? ' sv-queue-unstaffed' : ''}`} data-testid={`board-queue-${q.id}`} data-unstaffed={unstaffed ? 'true' : undefined}>
+      <h3>{q.name}</h3>
+      {unstaffed && (
+        <p className="sv-queue-alert" data-testid="queue-unstaffed">
+          <Icon name="alert" size={16} /> No agent available
+        </p>
+      )}
+      <dl>
+        <div>
+          <dt>Waiting</dt>
+          <dd data-testid="queue-waiting">{q.waiting}</dd>
+        </div>
+        <div>
+          <dt>Longest wait</dt>
+          <dd className="sv-timer" data-testid="queue-longest">
+            {q.oldestQueuedAt ? since(q.oldestQueuedAt) : '—'}
+          </dd>
+        </div>
+        <div>
+          <dt>Available</dt>
+          <dd data-testid="queue-available">{q.availableAgents}</dd>
+        </div>
+        <div>
+          <dt>Signed in</dt>
+          <dd data-testid="queue-signed-in">{q.signedIn}</dd>
+        </div>
+      </dl>
+    </li>
   );
 }
 
@@ -173,6 +220,9 @@ function CallRow({
         {call.callerName}
         {call.reason && <small className="muted block">{call.reason}</small>}
       </th>
+      <td data-testid="call-queue" data-queue-id={call.queueId}>
+        {call.queueName}
+      </td>
       <td>
         <span className={`sv-state sv-state-${call.state}`}>{CALL_STATE_LABEL[call.state]}</span>
         {call.state === 'on_hold' && (

@@ -5,7 +5,7 @@ import type { Board, MonitorGrant } from '../../../server/src/http/supervision-s
 import type { JoinInfo } from '../../../server/src/http/schemas';
 import { ApiError } from '../shared/api';
 
-export type { Board, BoardAgent, BoardCall, MonitorGrant, MonitorView } from '../../../server/src/http/supervision-schemas';
+export type { Board, BoardAgent, BoardCall, BoardQueue, MonitorGrant, MonitorView } from '../../../server/src/http/supervision-schemas';
 
 async function send<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
   let res: Response;

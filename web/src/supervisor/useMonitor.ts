@@ -3,7 +3,7 @@
 // decision (LiveKit permissions from the record): a CallRoom publishes the microphone only when
 // the server grants canPublish, so listening never sends a sound even if this page misbehaved.
 import type { MonitorMode } from '@warmline/contract';
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { errorMessage } from '../shared/api';
 import { CallRoom } from '../shared/livekit';
 import { supervisorApi, type Board } from './api';
@@ -18,6 +18,8 @@ export interface Monitoring {
 
 export function useMonitor(board: Board | null, myId: string | null) {
   const [current, setCurrent] = useState<Monitoring | null>(null);
+  const currentRef = useRef<Monitoring | null>(null);
+  currentRef.current = current;
   const [pending, setPending] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const room = useSyncExternalStore(callRoom.subscribe, callRoom.getSnapshot);
@@ -31,10 +33,14 @@ export function useMonitor(board: Board | null, myId: string | null) {
     setPending(`${callId}:${mode}`);
     setError(null);
     try {
+      const was = currentRef.current;
       const grant = await supervisorApi.monitor(callId, mode);
       const snap = callRoom.getSnapshot();
+      // From barge back to listen or whisper the server takes us out of the call room (everyone had
+      // seen us; we come back hidden with the new token), so join again rather than wait to be dropped.
+      const rehide = was?.callId === callId && was.mode === 'barge' && grant.mode !== 'barge';
       // Another call, or not connected: join (any previous call's room is left first).
-      if (snap.key !== callId || snap.status === 'disconnected' || snap.status === 'idle') {
+      if (rehide || snap.key !== callId || snap.status === 'disconnected' || snap.status === 'idle') {
         await callRoom.join(callId, grant.call.livekitUrl, grant.call.token);
       }
       if (grant.coach) {
