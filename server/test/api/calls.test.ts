@@ -85,11 +85,13 @@ describe('calls API', () => {
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     const loser = a.status === 409 ? a : b;
     expect(loser.body.code).toBe('call_already_taken');
-    const view = (await as(alice)('GET', `/api/calls/${call.id}`)).body;
+    // Read as the winner: the loser took no part in the call, so it is not theirs to read (403).
+    const winner = a.status === 200 ? alice : bob;
+    const view = (await as(winner)('GET', `/api/calls/${call.id}`)).body;
     expect(view.state).toBe('active');
     expect(view.timeline.filter((e: { type: string }) => e.type === 'accepted')).toHaveLength(1);
+    expect((await as(winner === alice ? bob : alice)('GET', `/api/calls/${call.id}`)).status).toBe(403);
     // hang up so the winner is free for the next test
-    const winner = a.status === 200 ? alice : bob;
     expect((await as(winner)('POST', `/api/calls/${call.id}/hangup`)).status).toBe(200);
   });
 
