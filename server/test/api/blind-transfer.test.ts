@@ -7,6 +7,7 @@ import { RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../../testkit/participants.js';
 import { ToneParticipant } from '../../../testkit/tone-participant.js';
+import { ToneBand, expectHears, permissionOf, settledWindow } from '../../../testkit/tone-room.js';
 import { client, startStack, type Stack } from '../../../testkit/stack.js';
 
 const CALLER = 440;
@@ -21,7 +22,7 @@ let stack: Stack;
 let rooms: RoomServiceClient;
 const tokens: Partial<Record<Who, string>> = {};
 const as = (who: Who) => client(stack.baseUrl, tokens[who]);
-const open: ToneParticipant[] = [];
+const band = new ToneBand(TONES);
 const figures: string[] = [];
 
 beforeAll(async () => {
@@ -30,7 +31,7 @@ beforeAll(async () => {
   for (const who of ['alice', 'bob', 'carol'] as const) tokens[who] = await stack.login(who);
 });
 afterEach(async () => {
-  await Promise.all(open.splice(0).map((p) => p.close().catch(() => undefined)));
+  await band.closeAll();
   // Each test starts with an empty queue and free agents.
   await stack.deps.db.query(`UPDATE transfers SET state = 'cancelled', fail_reason = 'cancelled', ended_at = now() WHERE state IN ('ringing', 'consulting', 'introducing')`);
   await stack.deps.db.query(`UPDATE calls SET state = 'ended', end_reason = 'abandoned', ended_at = now() WHERE state <> 'ended'`);
@@ -41,26 +42,9 @@ afterAll(async () => {
 });
 
 const identities = async (room: string) => (await rooms.listParticipants(room)).map((p) => p.identity);
-const permOf = async (room: string, identity: string) => {
-  const p = (await rooms.listParticipants(room)).find((x) => x.identity === identity);
-  return p ? { canPublish: p.permission?.canPublish ?? false, canSubscribe: p.permission?.canSubscribe ?? false } : null;
-};
+const permOf = (room: string, identity: string) => permissionOf(rooms, room, identity);
 async function available(...who: Who[]) {
   for (const w of who) expect((await as(w)('POST', '/api/agents/me/status', { status: 'available' })).status).toBe(200);
-}
-async function tone(label: string, url: string, token: string, freq: number) {
-  const p = await ToneParticipant.join({ url, token, label, freq, targets: TONES });
-  open.push(p);
-  return p;
-}
-async function hears(p: ToneParticipant, freq: number, what: string) {
-  expect(await p.waitFor(freq, performance.now(), 10_000), what).not.toBeNull();
-}
-async function window() {
-  await new Promise((r) => setTimeout(r, 300));
-  const from = performance.now();
-  await new Promise((r) => setTimeout(r, 1_000));
-  return { from, to: performance.now() };
 }
 const callOf = async (id: string, who: Who = 'alice') => (await as(who)('GET', `/api/calls/${id}`)).body;
 const transferOf = async (id: string, who: Who = 'bob') => (await as(who)('GET', `/api/transfers/${id}`)).body;
@@ -98,10 +82,10 @@ async function olderWaiter() {
 describe('blind transfer to an agent', () => {
   it('A leaves at once, the caller is held hearing nobody while B rings; on accepting, B and the caller hear each other', async () => {
     const { call, grant } = await callWithAlice('Blinda');
-    const caller = await tone('caller', call.livekitUrl, call.token, CALLER);
-    const a = await tone('alice', grant.livekitUrl, grant.token, A);
-    await hears(caller, A, 'the caller hears Alice');
-    await hears(a, CALLER, 'Alice hears the caller');
+    const caller = await band.join('caller', call.livekitUrl, call.token, CALLER);
+    const a = await band.join('alice', grant.livekitUrl, grant.token, A);
+    await expectHears(caller, A, 'the caller hears Alice');
+    await expectHears(a, CALLER, 'Alice hears the caller');
     const who = { caller: `caller:${call.id}`, alice: `agent:${stack.agents.alice.id}`, bob: `agent:${stack.agents.bob.id}` };
 
     const t = await blind(call.id);
@@ -110,7 +94,7 @@ describe('blind transfer to an agent', () => {
 
     // A is out of the room and of the call; the caller is held by the SFU.
     await eventually(async () => !(await identities(call.room)).includes(who.alice), 10_000, 'Alice removed from the room');
-    expect(await permOf(call.room, who.caller)).toEqual(HELD);
+    expect(await permOf(call.room, who.caller)).toMatchObject(HELD);
     const started = performance.now();
     const callerFramesBefore = caller.framesReceived;
     const aliceHome = (await as('alice')('GET', '/api/agents/me')).body;
@@ -128,12 +112,12 @@ describe('blind transfer to an agent', () => {
     expect(bobHome.engagement.transfer.summary.text).toBe(t.summary!.text);
 
     // While B rings: the caller receives nothing (canSubscribe=false, checked at both ends of the window).
-    const w1 = await window();
+    const w1 = await settledWindow();
     const ringing = { callerHearsAgents: caller.count([A, B], w1.from, w1.to), callerFrames: caller.framesReceived - callerFramesBefore, aliceHearsCaller: a.count([CALLER], started, w1.to) };
     figures.push(`blind, B ringing: ${JSON.stringify(ringing)}`);
     expect(ringing.callerHearsAgents).toBe(0);
     expect(ringing.aliceHearsCaller, 'Alice (removed) hears nothing of the caller').toBe(0);
-    expect(await permOf(call.room, who.caller)).toEqual(HELD);
+    expect(await permOf(call.room, who.caller)).toMatchObject(HELD);
     expect(await identities(call.room)).toEqual([who.caller]);
 
     // B accepts: straight to the caller, no consultation.
@@ -143,16 +127,16 @@ describe('blind transfer to an agent', () => {
     expect((await as('bob')('POST', `/api/transfers/${t.id}/accept`)).status, 'a double click gets the same call again').toBe(200);
     expect((await as('carol')('POST', `/api/transfers/${t.id}/accept`)).status).toBe(403);
     expect(await callOf(call.id, 'bob')).toMatchObject({ state: 'active', agentId: stack.agents.bob.id, transfer: null });
-    const b = await tone('bob', accepted.body.livekitUrl, accepted.body.token, B);
-    await hears(b, CALLER, 'Bob hears the caller');
-    await hears(caller, B, 'the caller hears Bob');
-    const w2 = await window();
+    const b = await band.join('bob', accepted.body.livekitUrl, accepted.body.token, B);
+    await expectHears(b, CALLER, 'Bob hears the caller');
+    await expectHears(caller, B, 'the caller hears Bob');
+    const w2 = await settledWindow();
     const after = { bobHearsCaller: b.count([CALLER], w2.from, w2.to), callerHearsBob: caller.count([B], w2.from, w2.to), callerHearsAlice: caller.count([A], w2.from, w2.to) };
     figures.push(`blind, B accepted: ${JSON.stringify(after)}`);
     expect(after.bobHearsCaller).toBeGreaterThan(20);
     expect(after.callerHearsBob).toBeGreaterThan(20);
     expect(after.callerHearsAlice).toBe(0);
-    expect(await permOf(call.room, who.caller)).toEqual(LIVE);
+    expect(await permOf(call.room, who.caller)).toMatchObject(LIVE);
     expect((await as('bob')('GET', '/api/agents/me')).body.engagement.kind).toBe('on_call');
     const types = (await callOf(call.id, 'bob')).timeline.map((e: { type: string }) => e.type);
     expect(types).toEqual(expect.arrayContaining(['transfer_requested', 'held', 'summary_ready', 'transfer_completed', 'handed_over']));
@@ -163,13 +147,13 @@ describe('blind transfer to an agent', () => {
   it('B declining sends the call to the front of its queue with the summary; the caller waits alone, live', async () => {
     const older = await olderWaiter();
     const { call } = await callWithAlice('Declina');
-    const caller = await tone('caller', call.livekitUrl, call.token, CALLER);
+    const caller = await band.join('caller', call.livekitUrl, call.token, CALLER);
     await eventually(async () => (await permOf(call.room, `caller:${call.id}`))?.canPublish, 10_000, 'the caller in the room');
     const t = await blind(call.id);
     expect(await eventually(async () => {
       const p = await permOf(call.room, `caller:${call.id}`);
       return p && !p.canSubscribe ? p : null;
-    }, 10_000, 'the caller held while Bob rings')).toEqual(HELD);
+    }, 10_000, 'the caller held while Bob rings')).toMatchObject(HELD);
     const res = await as('bob')('POST', `/api/transfers/${t.id}/decline`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ state: 'declined', failReason: 'declined' });
@@ -185,7 +169,7 @@ describe('blind transfer to an agent', () => {
     expect(await eventually(async () => {
       const p = await permOf(call.room, `caller:${call.id}`);
       return p && p.canPublish && p.canSubscribe ? p : null;
-    }, 10_000, 'the waiting caller live (alone)')).toEqual(LIVE);
+    }, 10_000, 'the waiting caller live (alone)')).toMatchObject(LIVE);
     expect(await identities(call.room)).toEqual([`caller:${call.id}`]);
     // Microphone published again for whoever answers (the caller page re-publishes on the grant).
     await eventually(async () => (await rooms.listParticipants(call.room)).find((p) => p.identity === `caller:${call.id}`)?.tracks.length, 10_000, 'the caller publishing');

@@ -5,6 +5,7 @@ import { RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../../testkit/participants.js';
 import { ToneParticipant } from '../../../testkit/tone-participant.js';
+import { ToneBand, expectHears, permissionOf, settledWindow } from '../../../testkit/tone-room.js';
 import { client, startStack, type Stack } from '../../../testkit/stack.js';
 import { applyQueueConfig } from '../../src/services/queues.js';
 import { createAgent } from '../../src/store/agents-admin.js';
@@ -20,7 +21,7 @@ let stack: Stack;
 let rooms: RoomServiceClient;
 const tokens: Partial<Record<Who, string>> = {};
 const as = (who: Who) => client(stack.baseUrl, tokens[who]);
-const open: ToneParticipant[] = [];
+const band = new ToneBand(TONES);
 const figures: string[] = [];
 
 beforeAll(async () => {
@@ -31,7 +32,7 @@ beforeAll(async () => {
   for (const who of ['alice', 'bob', 'carol'] as const) tokens[who] = await stack.login(who);
 });
 afterEach(async () => {
-  await Promise.all(open.splice(0).map((p) => p.close().catch(() => undefined)));
+  await band.closeAll();
   // Every test leaves an empty queue behind (a caller hanging up while waiting abandons the call).
   await stack.deps.db.query(`UPDATE calls SET state = 'ended', end_reason = 'abandoned', ended_at = now() WHERE state <> 'ended'`);
 });
@@ -55,29 +56,12 @@ async function newCall(name: string, queueId?: string): Promise<Created> {
 const callOf = async (id: string, who: Who = 'carol') => (await as(who)('GET', `/api/calls/${id}`)).body;
 const countCalls = async () => (await stack.deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM calls'))[0]!.n;
 const identities = async (room: string) => (await rooms.listParticipants(room)).map((p) => p.identity);
-const permOf = async (room: string, identity: string) => {
-  const p = (await rooms.listParticipants(room)).find((x) => x.identity === identity);
-  return p ? { canPublish: p.permission?.canPublish ?? false, canSubscribe: p.permission?.canSubscribe ?? false, tracks: p.tracks.length } : null;
-};
+const permOf = (room: string, identity: string) => permissionOf(rooms, room, identity);
 async function available(...who: Who[]) {
   for (const w of who) expect((await as(w)('POST', '/api/agents/me/status', { status: 'available' })).status).toBe(200);
 }
 async function away(...who: Who[]) {
   for (const w of who) await as(w)('POST', '/api/agents/me/status', { status: 'away', reason: 'break' });
-}
-async function tone(label: string, url: string, token: string, freq: number) {
-  const p = await ToneParticipant.join({ url, token, label, freq, targets: TONES });
-  open.push(p);
-  return p;
-}
-async function hears(p: ToneParticipant, freq: number, what: string) {
-  expect(await p.waitFor(freq, performance.now(), 10_000), what).not.toBeNull();
-}
-async function window() {
-  await new Promise((r) => setTimeout(r, 300));
-  const from = performance.now();
-  await new Promise((r) => setTimeout(r, 1_000));
-  return { from, to: performance.now() };
 }
 /** Alice answers a call (in general) and writes notes. */
 async function callWithAlice(name: string) {
@@ -175,10 +159,10 @@ describe('queue transfer', () => {
     const older = await newCall('Old Timer', 'technical');
     await stack.deps.db.query(`UPDATE calls SET queued_at = now() - interval '5 minutes' WHERE id = $1`, [older.id]);
     const { call, grant } = await callWithAlice('Quinn');
-    const callerP = await tone('caller', call.livekitUrl, call.token, CALLER);
-    const a = await tone('alice', grant.livekitUrl, grant.token, A);
-    await hears(callerP, A, 'the caller hears Alice');
-    await hears(a, CALLER, 'Alice hears the caller');
+    const callerP = await band.join('caller', call.livekitUrl, call.token, CALLER);
+    const a = await band.join('alice', grant.livekitUrl, grant.token, A);
+    await expectHears(callerP, A, 'the caller hears Alice');
+    await expectHears(a, CALLER, 'Alice hears the caller');
 
     const res = await as('alice')('POST', `/api/calls/${call.id}/transfers`, {
       target: { type: 'queue', queueId: 'technical' },
@@ -219,10 +203,10 @@ describe('queue transfer', () => {
     expect(home.engagement.kind).toBe('on_call');
     expect(home.engagement.call.summary.text).toBe(res.body.summary.text);
     expect(home.engagement.call.notes).toMatch(/4242/);
-    const b = await tone('bob', bGrant.body.livekitUrl, bGrant.body.token, C);
-    await hears(b, CALLER, 'Bob hears the caller');
-    await hears(callerP, C, 'the caller hears Bob');
-    const w = await window();
+    const b = await band.join('bob', bGrant.body.livekitUrl, bGrant.body.token, C);
+    await expectHears(b, CALLER, 'Bob hears the caller');
+    await expectHears(callerP, C, 'the caller hears Bob');
+    const w = await settledWindow();
     const f = { bobHearsCaller: b.count([CALLER], w.from, w.to), callerHearsBob: callerP.count([C], w.from, w.to), callerHearsAlice: callerP.count([A], w.from, w.to) };
     figures.push(`queue transfer answered: ${JSON.stringify(f)}`);
     expect(f.bobHearsCaller).toBeGreaterThan(20);

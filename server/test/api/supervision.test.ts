@@ -12,6 +12,7 @@ import { setAgentQueues } from '../../src/store/queues-repo.js';
 import { decodeJwt, eventually } from '../../../testkit/participants.js';
 import { client, startStack, TEST_PASSWORD, type Stack } from '../../../testkit/stack.js';
 import { ToneParticipant } from '../../../testkit/tone-participant.js';
+import { ToneBand, expectHears, permissionOf, settledWindow } from '../../../testkit/tone-room.js';
 
 const CALLER = 440;
 const A = 660;
@@ -21,7 +22,8 @@ const TONES = [CALLER, A, S] as const;
 let stack: Stack;
 let rooms: RoomServiceClient;
 let supId: string;
-const open: ToneParticipant[] = [];
+const band = new ToneBand(TONES);
+const hears = (p: ToneParticipant, freq: number, what: string) => expectHears(p, freq, what, 15_000);
 const tokens = new Map<string, string>();
 const figures: string[] = [];
 
@@ -46,7 +48,7 @@ beforeAll(async () => {
   supId = await createAgent(stack.deps.db, { email: 'sam@warmline.test', name: 'Sam', password: TEST_PASSWORD, role: 'supervisor' });
 });
 afterEach(async () => {
-  await Promise.all(open.splice(0).map((p) => p.close().catch(() => undefined)));
+  await band.closeAll();
 });
 afterAll(async () => {
   if (figures.length) console.log(`supervision figures (frames in 1 s windows):\n  ${figures.join('\n  ')}`);
@@ -73,25 +75,7 @@ const board = async () => {
 const timelineTypes = async (callId: string) =>
   ((await (await as('sam'))('GET', `/api/calls/${callId}`)).body.timeline as Array<{ type: string; detail: any }>).map((e) => e.type);
 
-async function tone(label: string, url: string, token: string, freq: number | null) {
-  const p = await ToneParticipant.join({ url, token, label, freq, targets: TONES });
-  open.push(p);
-  return p;
-}
-async function hears(p: ToneParticipant, freq: number, what: string) {
-  expect(await p.waitFor(freq, performance.now(), 15_000), what).not.toBeNull();
-}
-/** A settled one-second window: media has followed; frames still in flight have drained. */
-async function window() {
-  await new Promise((r) => setTimeout(r, 300));
-  const from = performance.now();
-  await new Promise((r) => setTimeout(r, 1_000));
-  return { from, to: performance.now() };
-}
-const permOf = async (room: string, identity: string) => {
-  const p = (await rooms.listParticipants(room).catch(() => [])).find((x) => x.identity === identity);
-  return p ? { canPublish: p.permission?.canPublish ?? false, canSubscribe: p.permission?.canSubscribe ?? false, tracks: p.tracks.length } : null;
-};
+const permOf = (room: string, identity: string) => permissionOf(rooms, room, identity);
 const identities = async (room: string) => (await rooms.listParticipants(room).catch(() => [])).map((p) => p.identity);
 /** LiveKit's own `hidden` for a participant (null: not in the room). */
 const hiddenOf = async (room: string, identity: string) => {
@@ -248,18 +232,18 @@ describe('who hears the supervisor (real LiveKit, tones)', () => {
   it('listen: hears caller and agent, nobody hears them; whisper: only the agent does; barge: everyone does', async () => {
     const { call, grant } = await answered('Tones');
     const sam = await as('sam');
-    const caller = await tone('caller', call.livekitUrl, call.token, CALLER);
-    const agent = await tone('alice', grant.livekitUrl, grant.token, A);
+    const caller = await band.join('caller', call.livekitUrl, call.token, CALLER);
+    const agent = await band.join('alice', grant.livekitUrl, grant.token, A);
     await hears(caller, A, 'the caller hears Alice');
     await hears(agent, CALLER, 'Alice hears the caller');
     const me = `supervisor:${supId}`;
 
     // Listen. The supervisor's client would publish S as soon as allowed: it never is.
     const listen = (await sam('POST', `/api/calls/${call.id}/monitor`, { mode: 'listen' })).body;
-    const sup = await tone('sam', listen.call.livekitUrl, listen.call.token, S);
+    const sup = await band.join('sam', listen.call.livekitUrl, listen.call.token, S);
     await hears(sup, CALLER, 'Sam hears the caller');
     await hears(sup, A, 'Sam hears Alice');
-    let w = await window();
+    let w = await settledWindow();
     const l = {
       supHearsCaller: sup.count([CALLER], w.from, w.to), supHearsA: sup.count([A], w.from, w.to),
       callerHearsA: caller.count([A], w.from, w.to), callerHearsS: caller.count([S], w.from, w.to),
@@ -276,14 +260,14 @@ describe('who hears the supervisor (real LiveKit, tones)', () => {
     // Whisper: Sam speaks in the coach room, where only Alice listens.
     const whisper = (await sam('POST', `/api/calls/${call.id}/monitor`, { mode: 'whisper' })).body;
     expect(whisper.coach.room).toBe(`coach-${call.id}`);
-    const supCoach = await tone('sam-coach', whisper.coach.livekitUrl, whisper.coach.token, S);
+    const supCoach = await band.join('sam-coach', whisper.coach.livekitUrl, whisper.coach.token, S);
     const coachGrant = await (await as('alice'))('POST', `/api/calls/${call.id}/coach/join`);
     expect(coachGrant.status, JSON.stringify(coachGrant.body)).toBe(200);
     // Nobody else may join it: Bob is not the call's agent.
     expect((await (await as('bob'))('POST', `/api/calls/${call.id}/coach/join`)).status).toBe(409);
-    const agentCoach = await tone('alice-coach', coachGrant.body.livekitUrl, coachGrant.body.token, null);
+    const agentCoach = await band.join('alice-coach', coachGrant.body.livekitUrl, coachGrant.body.token, null);
     await hears(agentCoach, S, 'Alice hears Sam whisper');
-    w = await window();
+    w = await settledWindow();
     const wh = {
       aHearsS: agentCoach.count([S], w.from, w.to) + agent.count([S], w.from, w.to),
       callerHearsA: caller.count([A], w.from, w.to), callerHearsS: caller.count([S], w.from, w.to),
@@ -304,7 +288,7 @@ describe('who hears the supervisor (real LiveKit, tones)', () => {
     await hears(caller, S, 'the caller hears Sam barge in');
     await hears(agent, S, 'Alice hears Sam in the call room');
     await eventually(async () => (await rooms.listRooms([`coach-${call.id}`])).length === 0, 10_000, 'coach room closed');
-    w = await window();
+    w = await settledWindow();
     const bg = {
       callerHearsS: caller.count([S], w.from, w.to), aHearsS: agent.count([S], w.from, w.to),
       supHearsCaller: sup.count([CALLER], w.from, w.to), supHearsA: sup.count([A], w.from, w.to),
@@ -316,7 +300,7 @@ describe('who hears the supervisor (real LiveKit, tones)', () => {
     // Stop: Sam is taken out of the room.
     expect((await sam('DELETE', `/api/calls/${call.id}/monitor`)).status).toBe(200);
     await eventually(async () => !(await identities(call.room)).includes(me), 10_000, 'Sam removed');
-    w = await window();
+    w = await settledWindow();
     const st = { callerHearsA: caller.count([A], w.from, w.to), callerHearsS: caller.count([S], w.from, w.to), aHearsS: agent.count([S], w.from, w.to) };
     figures.push(`stopped: ${JSON.stringify(st)}`);
     expect(st.callerHearsA).toBeGreaterThan(20);
@@ -328,8 +312,8 @@ describe('who hears the supervisor (real LiveKit, tones)', () => {
     const { call, grant } = await answered('Hidden');
     const sam = await as('sam');
     const me = `supervisor:${supId}`;
-    const caller = await tone('caller', call.livekitUrl, call.token, CALLER);
-    const agent = await tone('alice', grant.livekitUrl, grant.token, A);
+    const caller = await band.join('caller', call.livekitUrl, call.token, CALLER);
+    const agent = await band.join('alice', grant.livekitUrl, grant.token, A);
     await hears(caller, A, 'the caller hears Alice');
     await hears(agent, CALLER, 'Alice hears the caller');
     // Every arrival of Sam either client is ever told of, and whether it lists Sam now.
@@ -341,7 +325,7 @@ describe('who hears the supervisor (real LiveKit, tones)', () => {
     // Listen: the token is hidden from the start, and LiveKit keeps Sam hidden once the record is applied.
     const listen = (await sam('POST', `/api/calls/${call.id}/monitor`, { mode: 'listen' })).body;
     expect(decodeJwt(listen.call.token).video).toMatchObject({ hidden: true, canPublish: false, canSubscribe: false });
-    const sup = await tone('sam', listen.call.livekitUrl, listen.call.token, S);
+    const sup = await band.join('sam', listen.call.livekitUrl, listen.call.token, S);
     await hears(sup, CALLER, 'Sam hears the caller');
     await hears(sup, A, 'Sam hears Alice');
     expect(await permOf(call.room, me)).toEqual({ canPublish: false, canSubscribe: true, tracks: 0 });
@@ -350,7 +334,7 @@ describe('who hears the supervisor (real LiveKit, tones)', () => {
     const whisper = (await sam('POST', `/api/calls/${call.id}/monitor`, { mode: 'whisper' })).body;
     expect(decodeJwt(whisper.call.token).video.hidden).toBe(true);
     expect(decodeJwt(whisper.coach.token).video.hidden).toBeUndefined();
-    let w = await window();
+    let w = await settledWindow();
     // hidden is per participant: Alice's client does not list Sam either (her console is told from the record).
     const quiet = {
       callerLists: lists(caller), agentLists: lists(agent), arrivals: { ...arrivals },
@@ -369,7 +353,7 @@ describe('who hears the supervisor (real LiveKit, tones)', () => {
     await hears(agent, S, 'Alice hears Sam barge in');
     await eventually(async () => lists(caller) && lists(agent), 10_000, 'both clients list Sam');
     expect(await hiddenOf(call.room, me)).toBe(false);
-    w = await window();
+    w = await settledWindow();
     const bg = { callerHearsS: caller.count([S], w.from, w.to), aHearsS: agent.count([S], w.from, w.to), supHearsCaller: sup.count([CALLER], w.from, w.to) };
     figures.push(`barge after hidden: ${JSON.stringify(bg)}`);
     for (const [k, n] of Object.entries(bg)) expect(n, k).toBeGreaterThan(20);
@@ -379,9 +363,9 @@ describe('who hears the supervisor (real LiveKit, tones)', () => {
     expect(decodeJwt(back.call.token).video.hidden).toBe(true);
     await eventually(async () => !lists(caller) && !lists(agent), 10_000, 'both clients told Sam left');
     const seenBefore = { ...arrivals };
-    const sup2 = await tone('sam-again', back.call.livekitUrl, back.call.token, S);
+    const sup2 = await band.join('sam-again', back.call.livekitUrl, back.call.token, S);
     await hears(sup2, CALLER, 'Sam hears the caller again');
-    w = await window();
+    w = await settledWindow();
     const ls = {
       callerLists: lists(caller), agentLists: lists(agent), newArrivals: arrivals.caller + arrivals.agent - seenBefore.caller - seenBefore.agent,
       callerHearsA: caller.count([A], w.from, w.to), callerHearsS: caller.count([S], w.from, w.to), aHearsS: agent.count([S], w.from, w.to),
@@ -398,18 +382,18 @@ describe('who hears the supervisor (real LiveKit, tones)', () => {
   it('a listening supervisor whose client publishes anyway is refused by the server: no frame of S reaches anyone', async () => {
     const { call, grant } = await answered('Refused');
     const sam = await as('sam');
-    const caller = await tone('caller', call.livekitUrl, call.token, CALLER);
-    const agent = await tone('alice', grant.livekitUrl, grant.token, A);
+    const caller = await band.join('caller', call.livekitUrl, call.token, CALLER);
+    const agent = await band.join('alice', grant.livekitUrl, grant.token, A);
     await hears(caller, A, 'the caller hears Alice');
     const listen = (await sam('POST', `/api/calls/${call.id}/monitor`, { mode: 'listen' })).body;
-    const sup = await tone('sam', listen.call.livekitUrl, listen.call.token, S);
+    const sup = await band.join('sam', listen.call.livekitUrl, listen.call.token, S);
     await hears(sup, A, 'Sam hears Alice');
     // A hostile or buggy client: publish regardless of the permission it was given.
     const outcome = await Promise.race([
       sup.publish().then(() => 'resolved', (err) => `rejected: ${String(err).slice(0, 80)}`),
       new Promise<string>((r) => setTimeout(() => r('no answer in 8 s'), 8_000)),
     ]);
-    const w = await window();
+    const w = await settledWindow();
     const f = {
       outcome,
       callerHearsA: caller.count([A], w.from, w.to), aHearsCaller: agent.count([CALLER], w.from, w.to),
@@ -429,8 +413,8 @@ describe('who hears the supervisor (real LiveKit, tones)', () => {
     const sam = await as('sam');
     const me = `supervisor:${supId}`;
     const whisper = (await sam('POST', `/api/calls/${call.id}/monitor`, { mode: 'whisper' })).body;
-    const supCall = await tone('sam', whisper.call.livekitUrl, whisper.call.token, null);
-    const supCoach = await tone('sam-coach', whisper.coach.livekitUrl, whisper.coach.token, S);
+    const supCall = await band.join('sam', whisper.call.livekitUrl, whisper.call.token, null);
+    const supCoach = await band.join('sam-coach', whisper.coach.livekitUrl, whisper.coach.token, S);
     await eventually(async () => (await permOf(whisper.coach.room, me))?.canPublish === true, 10_000, 'Sam may speak in the coach room');
     expect(await hiddenOf(call.room, me)).toBe(true);
     // Someone changes LiveKit behind the record's back: Sam may publish in the call room (still hidden).
@@ -439,7 +423,7 @@ describe('who hears the supervisor (real LiveKit, tones)', () => {
     const { AccessToken } = await import('livekit-server-sdk');
     const at = new AccessToken(stack.livekit.apiKey, stack.livekit.apiSecret, { identity: `caller:${call.id}` });
     at.addGrant({ room: whisper.coach.room, roomJoin: true, canSubscribe: true, canPublish: false });
-    const intruder = await tone('intruder', whisper.coach.livekitUrl, await at.toJwt(), null);
+    const intruder = await band.join('intruder', whisper.coach.livekitUrl, await at.toJwt(), null);
     await eventually(async () => !(await identities(whisper.coach.room)).includes(`caller:${call.id}`), 10_000, 'the intruder removed by the join webhook');
     void intruder;
     await stack.deps.mediaSync.reconcileAll();
@@ -451,7 +435,7 @@ describe('who hears the supervisor (real LiveKit, tones)', () => {
     await stack.deps.mediaSync.reconcileAll();
     await eventually(async () => !(await identities(call.room)).includes(me), 10_000, 'the visible listener removed');
     const again = (await sam('POST', `/api/calls/${call.id}/monitor`, { mode: 'whisper' })).body;
-    const supCall2 = await tone('sam-again', again.call.livekitUrl, again.call.token, null);
+    const supCall2 = await band.join('sam-again', again.call.livekitUrl, again.call.token, null);
     await eventually(async () => (await permOf(call.room, me))?.canSubscribe === true, 10_000, 'Sam back, listen-only');
     expect(await hiddenOf(call.room, me)).toBe(true);
     void supCall2;
