@@ -31,6 +31,7 @@ const BENCHMARKS: Record<string, Runner> = {
   phone: async (o) => (await import('./phone-bridge.js')).benchPhone(o),
   summary: async (o) => (await import('./summary-quality.js')).benchSummary(o),
   'phone-handoff': async (o) => (await import('./phone-handoff.js')).benchPhoneHandoff(o),
+  scale: async (o) => (await import('./scale.js')).benchScale(o),
 };
 
 const argv = process.argv.slice(2).filter((a) => a !== '--');

@@ -199,7 +199,7 @@ export function loadConfig(env: Env = process.env): Config {
     ops: { ...ops, apiDocs: ops.apiDocs ?? !production },
     wrapUp: loadWrapUpConfig(str, int, problems),
     queues: parseQueues(str('QUEUES'), problems),
-    events: { fanout: str('EVENTS_FANOUT') === 'legacy' ? 'legacy' : 'routed', listIntervalMs: int('EVENTS_LIST_INTERVAL_MS', 150, 10, 10000) },
+    events: { fanout: str('EVENTS_FANOUT') === 'legacy' ? 'legacy' : 'routed', listIntervalMs: int('EVENTS_LIST_INTERVAL_MS', 100, 10, 10000) },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,6 +1,7 @@
 // Events between API instances go through Postgres LISTEN/NOTIFY (PGlite too),
 // so an agent connected to instance 1 sees a call accepted on instance 2.
-// Events only say *what* changed; browsers refetch from the API, the authority.
+// Events only say *what* changed; events/fanout.ts turns them into what each console's stream
+// carries (the lists themselves; call/transfer news only to the agents in that call).
 import { EventEmitter } from 'node:events';
 import type { Db } from '../store/db.js';
 
@@ -34,7 +35,7 @@ export async function createEventBus(db: Db, onError: (err: unknown) => void): P
       try {
         await db.notify(CHANNEL, JSON.stringify(events));
       } catch (err) {
-        onError(err); // a lost notification only delays a refresh; the 5 s poll catches up
+        onError(err); // a lost notification only delays a refresh; the next list event or the 60 s /me poll catches up
       }
     },
     subscribe(fn) {

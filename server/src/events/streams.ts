@@ -11,6 +11,10 @@ import { keepSessionsPresent } from '../store/sessions-repo.js';
 export interface OpenStream {
   tokenHash: string;
   agentId: string;
+  /** A supervisor reads every call (calls-repo readableBy), so gets every call's events. */
+  supervisor: boolean;
+  /** Writes raw SSE text (events/fanout.ts builds each event's text once for all streams). */
+  write(text: string): void;
   /** Ends the HTTP response, after `last` (raw SSE text) when given; the browser sees the stream end. */
   close(last?: string): void;
 }
@@ -25,6 +29,10 @@ export interface StreamRegistry {
   /** One heartbeat now (the timer calls it; tests may too). */
   heartbeat(): Promise<void>;
   count(): number;
+  /** Every open stream on this instance. */
+  all(): IterableIterator<OpenStream>;
+  /** The open streams of these agents, plus every supervisor's. */
+  ofAgents(agentIds: ReadonlySet<string>): OpenStream[];
 }
 
 export function heartbeatMs(offlineAfterS: number): number {
@@ -33,6 +41,8 @@ export function heartbeatMs(offlineAfterS: number): number {
 
 function createStreamRegistry(deps: Pick<Deps, 'db' | 'config' | 'log'>): StreamRegistry {
   const byToken = new Map<string, Set<OpenStream>>();
+  const byAgent = new Map<string, Set<OpenStream>>();
+  const supervisors = new Set<OpenStream>();
   let timer: NodeJS.Timeout | null = null;
   let beating = false;
 
@@ -51,6 +61,10 @@ function createStreamRegistry(deps: Pick<Deps, 'db' | 'config' | 'log'>): Stream
       sseOpened.inc();
       sseConnections.inc();
       byToken.set(s.tokenHash, set);
+      const mine = byAgent.get(s.agentId) ?? new Set();
+      mine.add(s);
+      byAgent.set(s.agentId, mine);
+      if (s.supervisor) supervisors.add(s);
       if (!timer) {
         timer = setInterval(() => void registry.heartbeat(), heartbeatMs(deps.config.presenceOfflineAfterS));
         timer.unref();
@@ -61,6 +75,9 @@ function createStreamRegistry(deps: Pick<Deps, 'db' | 'config' | 'log'>): Stream
       if (!set?.delete(s)) return;
       sseConnections.dec();
       if (set.size === 0) byToken.delete(s.tokenHash);
+      const mine = byAgent.get(s.agentId);
+      if (mine?.delete(s) && mine.size === 0) byAgent.delete(s.agentId);
+      supervisors.delete(s);
       stopIfIdle();
     },
     closeSession(tokenHash, last) {
@@ -96,6 +113,14 @@ function createStreamRegistry(deps: Pick<Deps, 'db' | 'config' | 'log'>): Stream
       let n = 0;
       for (const set of byToken.values()) n += set.size;
       return n;
+    },
+    *all() {
+      for (const set of byToken.values()) yield* set;
+    },
+    ofAgents(agentIds) {
+      const out = new Set(supervisors);
+      for (const id of agentIds) for (const s of byAgent.get(id) ?? []) out.add(s);
+      return [...out];
     },
   };
   return registry;

@@ -1,5 +1,9 @@
 // Agent console data: /api/agents/me, /api/queue, /api/agents, kept fresh by the SSE stream
-// (/api/events) with a 5 s safety-net poll of /me. A 401 anywhere means "show the sign-in form".
+// (/api/events, server/src/events/fanout.ts). The stream opens with the queue and agents lists and
+// then carries their changes (the whole queue; the agents that changed), so the console does not
+// refetch them; `call`/`transfer` events reach only the agents in that call: /me is refetched
+// then, when our own presence changes in the agents list, on reconnect, on the tab becoming
+// visible, and by a 60 s safety-net poll. A 401 anywhere means "show the sign-in form".
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '../shared/api';
 import type { CallView, Me, Presence } from '../shared/types';
@@ -23,8 +27,9 @@ export interface AgentData {
   signedOut(): void;
 }
 
-const ME_POLL_MS = 5000;
-const LISTS_POLL_MS = 15000;
+const ME_POLL_MS = 60_000;
+/** Lists are fetched over HTTP only when the stream did not bring them this long after opening (an older server). */
+const SNAPSHOT_WAIT_MS = 3000;
 const SSE_RETRY_MS = 3000;
 
 /**
@@ -63,6 +68,8 @@ export function useAgentData(): AgentData {
   const [agents, setAgents] = useState<Presence[]>([]);
   const [live, setLive] = useState<LiveState>('connecting');
   const authRef = useRef<AuthState>('checking');
+  const meRef = useRef<Me | null>(null);
+  meRef.current = me;
 
   const setAuthBoth = useCallback((a: AuthState) => {
     authRef.current = a;
@@ -130,22 +137,36 @@ export function useAgentData(): AgentData {
   const signedInNow = auth === 'signed_in';
   useEffect(() => {
     if (!signedInNow) return;
-    void refreshQueue();
-    void refreshAgents();
 
     let es: EventSource | null = null;
     let retry: number | null = null;
+    let snapshotCheck: number | null = null;
     let closed = false;
+    let gotQueue = false;
+    let gotAgents = false;
+    const parse = (ev: Event): Record<string, unknown> | null => {
+      try {
+        const d: unknown = JSON.parse((ev as MessageEvent<string>).data);
+        return d && typeof d === 'object' ? (d as Record<string, unknown>) : null;
+      } catch {
+        return null;
+      }
+    };
     const open = () => {
       if (closed) return;
       setLive((l) => (l === 'live' ? 'reconnecting' : l));
       es = new EventSource('/api/events', { withCredentials: true });
+      gotQueue = gotAgents = false;
+      if (snapshotCheck !== null) window.clearTimeout(snapshotCheck);
+      snapshotCheck = window.setTimeout(() => {
+        snapshotCheck = null;
+        if (!gotQueue) void refreshQueue();
+        if (!gotAgents) void refreshAgents();
+      }, SNAPSHOT_WAIT_MS);
       es.onopen = () => {
         setLive('live');
-        // Catch up on anything missed while disconnected.
+        // Catch up on anything missed while disconnected: /me now; the lists open the stream.
         void refreshMe();
-        void refreshQueue();
-        void refreshAgents();
       };
       es.onerror = () => {
         setLive('reconnecting');
@@ -156,24 +177,44 @@ export function useAgentData(): AgentData {
           retry = window.setTimeout(open, SSE_RETRY_MS);
         }
       };
-      es.addEventListener('queue', () => void refreshQueue());
-      es.addEventListener('agents', () => void refreshAgents());
+      es.addEventListener('queue', (ev) => {
+        const d = parse(ev);
+        if (!d || !Array.isArray(d.calls)) return void refreshQueue(); // an event without the list
+        gotQueue = true;
+        setQueue(d.calls as CallView[]);
+      });
+      es.addEventListener('agents', (ev) => {
+        const d = parse(ev);
+        const myId = meRef.current?.agent.id;
+        if (d && Array.isArray(d.agents)) {
+          gotAgents = true;
+          setAgents(d.agents as Presence[]); // the stream opens with the full list (onopen refetches /me)
+          return;
+        }
+        if (!d || !Array.isArray(d.changed)) return void refreshAgents(); // an event without the changes
+        const changed = d.changed as Presence[];
+        const removed = new Set(Array.isArray(d.removed) ? (d.removed as string[]) : []);
+        setAgents((list) => {
+          const byId = new Map(changed.map((a) => [a.id, a]));
+          const next = list.filter((a) => !removed.has(a.id)).map((a) => {
+            const c = byId.get(a.id);
+            byId.delete(a.id);
+            return c ?? a;
+          });
+          return byId.size ? [...next, ...byId.values()] : next; // someone new: at the end until the next full list
+        });
+        // Our own presence changed (another tab, a supervisor, a sweep): /me says what we are in.
+        if (myId && changed.some((a) => a.id === myId)) void refreshMe();
+      });
       es.addEventListener('call', () => void refreshMe());
       es.addEventListener('transfer', () => void refreshMe());
     };
     open();
 
     const mePoll = window.setInterval(() => void refreshMe(), ME_POLL_MS);
-    const listPoll = window.setInterval(() => {
-      void refreshQueue();
-      void refreshAgents();
-    }, LISTS_POLL_MS);
     const onVisible = () => {
-      if (document.visibilityState === 'visible') {
-        void refreshMe();
-        void refreshQueue();
-        void refreshAgents();
-      }
+      // The stream stays open in a hidden tab and keeps the lists; /me may have been throttled.
+      if (document.visibilityState === 'visible') void refreshMe();
     };
     document.addEventListener('visibilitychange', onVisible);
 
@@ -181,8 +222,8 @@ export function useAgentData(): AgentData {
       closed = true;
       es?.close();
       if (retry !== null) window.clearTimeout(retry);
+      if (snapshotCheck !== null) window.clearTimeout(snapshotCheck);
       window.clearInterval(mePoll);
-      window.clearInterval(listPoll);
       document.removeEventListener('visibilitychange', onVisible);
       setLive('connecting');
     };

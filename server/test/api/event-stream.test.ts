@@ -1,0 +1,202 @@
+// The event stream carries the news (issue 13: 1,000 consoles on one instance):
+// - it opens with the queue and agents lists, the same as GET /api/queue and GET /api/agents;
+// - `queue` events carry the whole queue, `agents` events the agents that changed, coalesced:
+//   a burst of changes makes a bounded number of list events, and the lists the console keeps
+//   from them end equal to what the API says;
+// - `call` and `transfer` events reach only the agents in that call (and supervisors).
+import { isDeepStrictEqual } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAgent } from '../../src/store/agents-admin.js';
+import { setAgentQueues } from '../../src/store/queues-repo.js';
+import { eventually } from '../../../testkit/participants.js';
+import { client, startStack, type Stack } from '../../../testkit/stack.js';
+
+const LIST_INTERVAL_MS = 400;
+
+let stack: Stack;
+type Who = 'alice' | 'bob' | 'carol' | 'sam';
+const tokens = {} as Record<Who, string>;
+const ids = {} as Record<Who, string>;
+const as = (who: Who) => client(stack.baseUrl, tokens[who]);
+const consoles: Console[] = [];
+
+interface Received {
+  type: string;
+  data: any;
+}
+interface Console {
+  events: Received[];
+  /** The queue and agents lists as a console keeps them from the stream alone. */
+  queue(): unknown[] | null;
+  agents(): { id: string; status: string }[] | null;
+  close(): void;
+}
+
+/** An agent console's stream, parsed like EventSource, keeping the lists like useAgentData. */
+async function openConsole(token: string): Promise<Console> {
+  const abort = new AbortController();
+  const res = await fetch(`${stack.baseUrl}/api/events`, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
+  expect(res.status).toBe(200);
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  const events: Received[] = [];
+  let queue: unknown[] | null = null;
+  let agents: { id: string; status: string }[] | null = null;
+  let buf = '';
+  const onEvent = (type: string, data: any) => {
+    events.push({ type, data });
+    if (type === 'queue') queue = data.calls;
+    if (type === 'agents' && data.agents) agents = data.agents;
+    else if (type === 'agents' && agents) {
+      const removed = new Set<string>(data.removed);
+      const byId = new Map<string, { id: string; status: string }>(data.changed.map((a: { id: string; status: string }) => [a.id, a]));
+      agents = agents.filter((a) => !removed.has(a.id)).map((a) => byId.get(a.id) ?? a);
+    }
+  };
+  void (async () => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        buf += decoder.decode(value, { stream: true });
+        for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const type = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (type && data !== undefined) onEvent(type, JSON.parse(data));
+        }
+      }
+    } catch {
+      /* aborted by close() */
+    }
+  })();
+  const c: Console = { events, queue: () => queue, agents: () => agents, close: () => abort.abort() };
+  consoles.push(c);
+  return c;
+}
+
+const callEventsFor = (c: Console, callId: string) => c.events.filter((e) => (e.type === 'call' || e.type === 'transfer') && e.data.callId === callId);
+const get = async <T = any>(who: Who, url: string) => (await as(who)('GET', url)).body as T;
+
+beforeAll(async () => {
+  stack = await startStack({ env: { EVENTS_LIST_INTERVAL_MS: String(LIST_INTERVAL_MS), QUEUES: 'billing:Billing' } });
+  await setAgentQueues(stack.deps.db, stack.agents.alice.id, ['billing']); // carol: none, so general is hers
+  await createAgent(stack.deps.db, { email: 'sam@warmline.test', name: 'Sam', password: 'supervisor-password-1', role: 'supervisor' });
+  for (const who of ['alice', 'bob', 'carol'] as const) {
+    tokens[who] = await stack.login(who);
+    ids[who] = stack.agents[who].id;
+  }
+  const login = await client(stack.baseUrl)('POST', '/api/auth/login', { email: 'sam@warmline.test', password: 'supervisor-password-1' });
+  tokens.sam = login.body.token;
+  ids.sam = login.body.agent?.id ?? (await client(stack.baseUrl, tokens.sam)('GET', '/api/agents/me')).body.agent.id;
+  for (const who of ['alice', 'bob', 'carol'] as const) await as(who)('POST', '/api/agents/me/status', { status: 'available' });
+});
+afterAll(async () => {
+  for (const c of consoles) c.close();
+  await stack?.stop();
+});
+
+describe('event stream', () => {
+  it('opens with the queue and agents lists, the same as GET /api/queue and GET /api/agents', async () => {
+    await client(stack.baseUrl)('POST', '/api/calls', { name: 'Eve', reason: 'Opening lists' });
+    const carol = await openConsole(tokens.carol);
+    await eventually(async () => carol.queue() !== null && carol.agents() !== null, 10_000, 'lists at open');
+    expect(carol.events.slice(0, 2).map((e) => e.type)).toEqual(['queue', 'agents']);
+    await eventually(async () => isDeepStrictEqual(carol.queue(), await get('carol', '/api/queue')), 10_000, 'queue as GET');
+    await eventually(async () => isDeepStrictEqual(carol.agents(), await get('carol', '/api/agents')), 10_000, 'agents as GET');
+  });
+
+  it('a queue event carries the queue: the same content as GET /api/queue', async () => {
+    const carol = await openConsole(tokens.carol);
+    await eventually(async () => carol.queue() !== null, 10_000, 'lists at open');
+    const seen = carol.events.length;
+    const created = (await client(stack.baseUrl)('POST', '/api/calls', { name: 'Frank', reason: 'Queue event' })).body as { id: string };
+    const ev = await eventually(
+      async () => carol.events.slice(seen).find((e) => e.type === 'queue' && e.data.calls.some((c: { id: string }) => c.id === created.id)),
+      10_000,
+      'queue event with the new call',
+    );
+    const api = await get<{ id: string }[]>('carol', '/api/queue');
+    expect(api.map((c) => c.id)).toContain(created.id);
+    // Same content as GET for this agent (the list the console keeps ends equal to the API's).
+    expect(ev.data.calls.find((c: { id: string }) => c.id === created.id)).toEqual(api.find((c) => c.id === created.id));
+    await eventually(async () => isDeepStrictEqual(carol.queue(), await get('carol', '/api/queue')), 10_000, 'queue as GET');
+  });
+
+  it("each agent's queue comes in that agent's order (their queues first), as their GET /api/queue", async () => {
+    const [alice, carol] = await Promise.all([openConsole(tokens.alice), openConsole(tokens.carol)]);
+    const plain = (await client(stack.baseUrl)('POST', '/api/calls', { name: 'Gus', reason: 'General question' })).body as { id: string };
+    const billing = (await client(stack.baseUrl)('POST', '/api/calls', { name: 'Bea', reason: 'Invoice', queueId: 'billing' })).body as { id: string };
+    const has = (c: Console) => (c.queue() as { id: string }[] | null)?.some((x) => x.id === billing.id && true) && (c.queue() as { id: string }[]).some((x) => x.id === plain.id);
+    await eventually(async () => has(alice) && has(carol), 10_000, 'both calls in both queues');
+    const order = (c: Console) => (c.queue() as { id: string }[]).map((x) => x.id).filter((id) => id === plain.id || id === billing.id);
+    expect(order(alice)).toEqual([billing.id, plain.id]);
+    expect(order(carol)).toEqual([plain.id, billing.id]);
+    await eventually(async () => isDeepStrictEqual(alice.queue(), await get('alice', '/api/queue')), 10_000, "alice's queue as her GET");
+    await eventually(async () => isDeepStrictEqual(carol.queue(), await get('carol', '/api/queue')), 10_000, "carol's queue as her GET");
+  });
+
+  it('call and transfer events reach the agents in the call and supervisors, nobody else', async () => {
+    const [alice, bob, carol, sam] = await Promise.all([openConsole(tokens.alice), openConsole(tokens.bob), openConsole(tokens.carol), openConsole(tokens.sam)]);
+    await eventually(async () => [alice, bob, carol, sam].every((c) => c.agents() !== null), 10_000, 'consoles open');
+    const call = (await client(stack.baseUrl)('POST', '/api/calls', { name: 'Grace', reason: 'Routing' })).body as { id: string };
+    expect((await as('alice')('POST', `/api/calls/${call.id}/accept`)).status).toBe(200);
+    await eventually(async () => callEventsFor(alice, call.id).length > 0, 10_000, "alice's call event");
+    const t = await as('alice')('POST', `/api/calls/${call.id}/transfers`, { target: { type: 'agent', agentId: ids.bob }, notes: 'Wants a refund.' });
+    expect(t.status).toBe(201);
+    await eventually(async () => bob.events.some((e) => e.type === 'transfer' && e.data.transferId === t.body.id), 10_000, "bob's transfer event");
+    expect((await as('bob')('POST', `/api/transfers/${t.body.id}/accept`)).status).toBe(200);
+    expect((await as('alice')('POST', `/api/transfers/${t.body.id}/complete`, {})).status).toBe(200);
+    expect((await as('bob')('POST', `/api/calls/${call.id}/hangup`)).status).toBe(200);
+    // Every event that went out after the hang-up has reached carol too (a list event follows it).
+    const marker = carol.events.length;
+    await as('carol')('POST', '/api/agents/me/status', { status: 'away', reason: 'break' });
+    await eventually(async () => carol.events.slice(marker).some((e) => e.type === 'agents'), 10_000, 'a later event at carol');
+    await eventually(async () => sam.events.some((e) => e.type === 'call' && e.data.callId === call.id) && callEventsFor(bob, call.id).length >= 3, 10_000, 'all delivered');
+
+    expect(callEventsFor(carol, call.id)).toEqual([]); // not hers: nothing about it
+    expect(callEventsFor(alice, call.id).length).toBeGreaterThan(0);
+    expect(callEventsFor(bob, call.id).some((e) => e.type === 'transfer')).toBe(true);
+    expect(callEventsFor(sam, call.id).length).toBeGreaterThan(0); // a supervisor reads every call
+    await as('carol')('POST', '/api/agents/me/status', { status: 'available' });
+  });
+
+  it('a burst of changes makes a bounded number of list events, and the lists end as the API says', async () => {
+    const carol = await openConsole(tokens.carol);
+    await eventually(async () => carol.agents() !== null, 10_000, 'lists at open');
+    const seen = carol.events.length;
+    const N = 24;
+    const t0 = Date.now();
+    await Promise.all(
+      Array.from({ length: N }, (_, i) => {
+        const who = (['alice', 'bob', 'sam'] as const)[i % 3]!;
+        return as(who)('POST', '/api/agents/me/status', i % 2 ? { status: 'available' } : { status: 'away', reason: 'break' });
+      }),
+    );
+    await Promise.all(Array.from({ length: 6 }, (_, i) => client(stack.baseUrl)('POST', '/api/calls', { name: `Burst ${i}`, reason: 'Burst' })));
+    const elapsed = Date.now() - t0;
+    await eventually(async () => isDeepStrictEqual(carol.agents(), await get('carol', '/api/agents')), 10_000, 'agents as GET');
+    await eventually(async () => isDeepStrictEqual(carol.queue(), await get('carol', '/api/queue')), 10_000, 'queue as GET');
+    const settled = Date.now() - t0;
+    const lists = carol.events.slice(seen).filter((e) => e.type === 'agents' || e.type === 'queue');
+    const agentsEvents = lists.filter((e) => e.type === 'agents').length;
+    const queueEvents = lists.filter((e) => e.type === 'queue').length;
+    // At most one computation per interval (plus the first at once), whatever the machine's speed.
+    const bound = Math.ceil(settled / LIST_INTERVAL_MS) + 1;
+    expect(agentsEvents).toBeLessThanOrEqual(bound);
+    expect(queueEvents).toBeLessThanOrEqual(bound);
+    if (elapsed < LIST_INTERVAL_MS * 4) expect(agentsEvents).toBeLessThan(N); // coalesced (when the burst was a burst)
+  });
+
+  it('a console that reconnects gets the full lists again', async () => {
+    const first = await openConsole(tokens.bob);
+    await eventually(async () => first.agents() !== null, 10_000, 'lists at open');
+    first.close();
+    await as('alice')('POST', '/api/agents/me/status', { status: 'away', reason: 'lunch' });
+    const again = await openConsole(tokens.bob);
+    await eventually(async () => again.agents() !== null && again.queue() !== null, 10_000, 'lists at reopen');
+    await eventually(async () => again.agents()!.find((a) => a.id === ids.alice)?.status === 'away', 10_000, 'missed change is in');
+    await as('alice')('POST', '/api/agents/me/status', { status: 'available' });
+  });
+});
