@@ -70,8 +70,10 @@ describe('store on real Postgres and on embedded PGlite', async () => {
 
     it(`${engine.name}: notifications reach listeners (events between API instances)`, async () => {
       const db = await engine.open();
-      const got = new Promise<string>((resolve) => void db.listen('warmline_test', resolve));
-      await new Promise((r) => setTimeout(r, 50));
+      let heard!: (payload: string) => void;
+      const got = new Promise<string>((resolve) => (heard = resolve));
+      // listen() resolves once LISTEN has run: notifying before that would be lost (it was, under load).
+      await db.listen('warmline_test', heard);
       await db.notify('warmline_test', 'hello');
       expect(await got).toBe('hello');
       await db.close();
