@@ -13,7 +13,8 @@
 // console, CPU per process, the consoles' own requests. `compare=1` runs the old behaviour too
 // (EVENTS_FANOUT=legacy and consoles that refetch on every event, as the old console did).
 // Options: agents, calls, durationS, rate, workers, compare (0/1), legacy (0/1), warmupS, queues (0/1:
-// consoles also refetch GET /api/queues on every list event, as useQueues.ts does today).
+// consoles also keep the queue stats as useAgentData.ts does: from the stream, or with legacy by
+// refetching GET /api/queues on every list event, as useQueues.ts used to).
 import fs from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -34,7 +35,7 @@ export interface ScaleOptions {
   compare?: number;
   legacy?: number;
   warmupS?: number;
-  /** 1: consoles also refetch GET /api/queues on every queue/agents event (web/src/agent/useQueues.ts). */
+  /** 1: consoles also keep the queue stats: from the stream, or (legacy) GET /api/queues on every queue/agents event. */
   queues?: number;
 }
 

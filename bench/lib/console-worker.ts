@@ -58,7 +58,7 @@ const eld = monitorEventLoopDelay({ resolution: 10 });
 
 let baseUrl = '';
 let legacy = false;
-/** Also refetch GET /api/queues on every list change, as web/src/agent/useQueues.ts does. */
+/** Also keep the queue stats, as web/src/agent/useAgentData.ts does: from the stream's queue events, GET /api/queues on a list event only when the stream carries no stats (legacy). */
 let queuesRefetch = false;
 const sseAgent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
 const apiAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -110,6 +110,8 @@ class Console {
   private queueIds = new Set<string>();
   private onCallIds = new Set<string>();
   private myStatus: string | null = null;
+  /** This stream carries the queue stats (the current server): no GET /api/queues. */
+  private streamStats = false;
   private pendingCalls = new Set<string>();
   private inflight: Record<string, boolean> = {};
   private again: Record<string, boolean> = {};
@@ -193,7 +195,8 @@ class Console {
       this.refetchMe();
       return;
     }
-    if (queuesRefetch && (type === 'queue' || type === 'agents')) this.refetch('/api/queues', () => {});
+    if (queuesRefetch && type === 'queue' && data.includes('"stats":')) this.streamStats = true;
+    if (queuesRefetch && !this.streamStats && (type === 'queue' || type === 'agents')) this.refetch('/api/queues', () => {});
     if (legacy) {
       if (type === 'queue') this.refetchQueue();
       else if (type === 'agents') this.refetchAgents();

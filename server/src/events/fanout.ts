@@ -7,8 +7,11 @@
 // - `queue` and `agents` carry the lists themselves, computed ONCE per instance per burst, at most
 //   every EVENTS_LIST_INTERVAL_MS (the first change after a quiet spell goes at once): `queue` the
 //   whole GET /api/queue list (calls waiting are readable by every agent) in that agent's order
-//   (its own queues' calls first: one text per distinct membership, not per stream), `agents`
-//   only the entries that changed since the last computation (GET /api/agents' fields). A stream opens
+//   (its own queues' calls first: one text per distinct membership, not per stream) with the
+//   queue stats (`stats`: GET /api/queues, its `mine` per membership; one query, recomputed with
+//   either list since available agents follow presence; sent when calls or stats changed, so the
+//   consoles need not poll GET /api/queues), `agents` only the entries that changed since the
+//   last computation (GET /api/agents' fields). A stream opens
 //   with both full lists, then every change in order, so a console that saw the whole stream is
 //   up to date; one that reconnects gets the full lists again. The agents list is also recomputed
 //   every presence heartbeat, so presence that lapses by time (an agent gone offline) reaches
@@ -20,6 +23,7 @@ import type { Deps } from '../services/deps.js';
 import { callView } from '../services/views.js';
 import { listAgentPresence } from '../store/agents-repo.js';
 import { listQueue } from '../store/calls-repo.js';
+import { listQueueStats, type QueueStatsRow } from '../store/queues-repo.js';
 import type { AppEvent } from './bus.js';
 import { heartbeatMs, streamsOf } from './streams.js';
 
@@ -106,6 +110,10 @@ function createFanout(deps: FanoutDeps): Fanout {
   // Each connected agent's queues, as a key ('' = none: the general queue is theirs), read with each list.
   const membership = new Map<string, string>();
   const queueTexts = new Map<string, string>(); // membership key → queue event text, for the current list
+  // The queue stats as computed last (null: not yet, or the query failed), and what "changed" compares:
+  // the oldest wait's start, not longestWaitS, which grows every second by itself (consoles tick it).
+  let stats: QueueStatsRow[] | null = null;
+  let statsKey = '';
 
   /** GET /api/queue's order for an agent with these queues: their queues' calls first, each part in order. */
   const queueText = (key: string) => {
@@ -114,7 +122,11 @@ function createFanout(deps: FanoutDeps): Fanout {
       const mine = new Set(key ? key.split(',') : [DEFAULT_QUEUE_ID]);
       const first = queueCalls.filter((c) => mine.has(c.queueId)).map((c) => c.json);
       const rest = queueCalls.filter((c) => !mine.has(c.queueId)).map((c) => c.json);
-      text = `event: queue\ndata: {"calls":[${[...first, ...rest].join(',')}]}\n\n`;
+      // GET /api/queues' fields, `mine` for this membership (the same rule as memberOf).
+      const st = stats
+        ? `,"stats":${JSON.stringify(stats.map((r) => ({ id: r.id, name: r.name, waiting: r.waiting, longestWaitS: r.longestWaitS, availableAgents: r.availableAgents, mine: mine.has(r.id) })))}`
+        : '';
+      text = `event: queue\ndata: {"calls":[${[...first, ...rest].join(',')}]${st}}\n\n`;
       queueTexts.set(key, text);
     }
     return text;
@@ -145,25 +157,41 @@ function createFanout(deps: FanoutDeps): Fanout {
     lastRunAt = Date.now();
     const want = { ...dirty };
     dirty.queue = dirty.agents = false;
+    // Stats changed with presence go out in a queue event: it needs a current queue to go with.
+    if (want.agents && !computed.queue) want.queue = true;
     try {
-      if (want.queue) {
-        try {
-          const calls = await Promise.all((await listQueue(deps.db)).map((c) => callView(deps.db, c, { timeline: false, wrapUpS })));
-          const connected = [...new Set([...streams.all()].map((s) => s.agentId))];
-          if (connected.length) await readMembership(connected);
+      // The queue event: the calls (when the queue changed) and the stats (with either list).
+      try {
+        const calls = want.queue
+          ? await Promise.all((await listQueue(deps.db)).map((c) => callView(deps.db, c, { timeline: false, wrapUpS })))
+          : null;
+        const rows = await listQueueStats(deps.db, null, wrapUpS);
+        const connected = [...new Set([...streams.all()].map((s) => s.agentId))];
+        if (want.queue && connected.length) await readMembership(connected);
+        let changed = stats === null;
+        if (calls) {
           const jsons = calls.map((c) => JSON.stringify(c));
           const json = jsons.join(',');
           computed.queue = true;
-          if (json !== queueJson || queueTexts.size === 0) {
+          if (json !== queueJson) {
             queueJson = json;
             queueCalls = calls.map((c, i) => ({ json: jsons[i]!, queueId: c.queue.id }));
-            queueTexts.clear();
-            for (const s of streams.all()) s.write(queueText(membership.get(s.agentId) ?? ''));
+            changed = true;
           }
-        } catch (err) {
-          dirty.queue = true; // try again at the next tick
-          deps.log.warn({ err }, 'queue list for the event streams');
         }
+        const key = JSON.stringify(rows.map((r) => [r.id, r.name, r.waiting, r.oldestQueuedAt?.getTime() ?? null, r.availableAgents]));
+        if (key !== statsKey) {
+          statsKey = key;
+          changed = true;
+        }
+        stats = rows;
+        queueTexts.clear(); // even unchanged: a stream that opens later gets the newest longestWaitS
+        if (changed) {
+          for (const s of streams.all()) s.write(queueText(membership.get(s.agentId) ?? ''));
+        }
+      } catch (err) {
+        dirty.queue = true; // try again at the next tick
+        deps.log.warn({ err }, 'queue list and stats for the event streams');
       }
       if (want.agents) {
         try {

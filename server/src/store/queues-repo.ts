@@ -48,10 +48,11 @@ export async function queueNames(q: Queryable, ids: string[]): Promise<Map<strin
 /**
  * Every active queue (and an inactive one that still has calls waiting) with its waiting calls,
  * the longest wait, its agents available now and signed in (the presence query's own notion) and
- * whether agent `agentId` belongs to it. One query, whatever the number of queues: GET /api/queues
- * and the supervisor board both read it.
+ * whether agent `agentId` belongs to it (null: nobody; `mine` is then meaningless, the event fan-out
+ * works it out per membership). One query, whatever the number of queues: GET /api/queues, the
+ * supervisor board and the event fan-out all read it.
  */
-export async function listQueueStats(q: Queryable, agentId: string, wrapUpS: number): Promise<QueueStatsRow[]> {
+export async function listQueueStats(q: Queryable, agentId: string | null, wrapUpS: number): Promise<QueueStatsRow[]> {
   return q.query<QueueStatsRow>(
     `WITH p AS (${PRESENCE_QUERY}),
      w AS (SELECT queue_id, count(*)::int AS waiting, min(queued_at) AS oldest FROM calls WHERE state = 'waiting' GROUP BY queue_id),

@@ -3,6 +3,8 @@
 // - `queue` events carry the whole queue, `agents` events the agents that changed, coalesced:
 //   a burst of changes makes a bounded number of list events, and the lists the console keeps
 //   from them end equal to what the API says;
+// - `queue` events also carry the queue stats (GET /api/queues for that agent, `mine` included),
+//   again when the queue or presence changes them, so consoles need not poll GET /api/queues;
 // - `call` and `transfer` events reach only the agents in that call (and supervisors).
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,11 +26,21 @@ interface Received {
   type: string;
   data: any;
 }
+interface Stat {
+  id: string;
+  name: string;
+  waiting: number;
+  longestWaitS: number | null;
+  availableAgents: number;
+  mine: boolean;
+}
 interface Console {
   events: Received[];
   /** The queue and agents lists as a console keeps them from the stream alone. */
   queue(): unknown[] | null;
   agents(): { id: string; status: string }[] | null;
+  /** The queue stats of the last queue event. */
+  stats(): Stat[] | null;
   close(): void;
 }
 
@@ -42,10 +54,12 @@ async function openConsole(token: string): Promise<Console> {
   const events: Received[] = [];
   let queue: unknown[] | null = null;
   let agents: { id: string; status: string }[] | null = null;
+  let stats: Stat[] | null = null;
   let buf = '';
   const onEvent = (type: string, data: any) => {
     events.push({ type, data });
     if (type === 'queue') queue = data.calls;
+    if (type === 'queue' && data.stats) stats = data.stats;
     if (type === 'agents' && data.agents) agents = data.agents;
     else if (type === 'agents' && agents) {
       const removed = new Set<string>(data.removed);
@@ -71,13 +85,26 @@ async function openConsole(token: string): Promise<Console> {
       /* aborted by close() */
     }
   })();
-  const c: Console = { events, queue: () => queue, agents: () => agents, close: () => abort.abort() };
+  const c: Console = { events, queue: () => queue, agents: () => agents, stats: () => stats, close: () => abort.abort() };
   consoles.push(c);
   return c;
 }
 
 const callEventsFor = (c: Console, callId: string) => c.events.filter((e) => (e.type === 'call' || e.type === 'transfer') && e.data.callId === callId);
 const get = async <T = any>(who: Who, url: string) => (await as(who)('GET', url)).body as T;
+
+/**
+ * Stream stats equal to GET /api/queues read after them: every field, but the longest wait only
+ * grows meanwhile (the stream's is as of its computation; the console ticks it on from there).
+ */
+const sameStats = (streamed: Stat[] | null, api: Stat[]) =>
+  streamed !== null &&
+  isDeepStrictEqual(
+    streamed.map((s) => ({ ...s, longestWaitS: s.longestWaitS === null })),
+    api.map((s) => ({ ...s, longestWaitS: s.longestWaitS === null })),
+  ) &&
+  streamed.every((s, i) => s.longestWaitS === null || s.longestWaitS <= api[i]!.longestWaitS!);
+const statsMatchApi = async (who: Who, streamed: Stat[] | null) => sameStats(streamed, await get<Stat[]>(who, '/api/queues'));
 
 beforeAll(async () => {
   stack = await startStack({ env: { EVENTS_LIST_INTERVAL_MS: String(LIST_INTERVAL_MS), QUEUES: 'billing:Billing' } });
@@ -122,6 +149,64 @@ describe('event stream', () => {
     // Same content as GET for this agent (the list the console keeps ends equal to the API's).
     expect(ev.data.calls.find((c: { id: string }) => c.id === created.id)).toEqual(api.find((c) => c.id === created.id));
     await eventually(async () => isDeepStrictEqual(carol.queue(), await get('carol', '/api/queue')), 10_000, 'queue as GET');
+  });
+
+  it("opens with the queue stats, the same as that agent's GET /api/queues (mine included)", async () => {
+    const [alice, carol] = await Promise.all([openConsole(tokens.alice), openConsole(tokens.carol)]);
+    await eventually(async () => alice.stats() !== null && carol.stats() !== null, 10_000, 'stats at open');
+    expect(alice.events[0]!.type).toBe('queue');
+    expect(alice.events[0]!.data.stats).toBeDefined();
+    const mine = (c: Console) => c.stats()!.filter((s) => s.mine).map((s) => s.id);
+    expect(mine(alice)).toEqual(['billing']);
+    expect(mine(carol)).toEqual(['general']);
+    await eventually(async () => statsMatchApi('alice', alice.stats()), 10_000, "alice's stats as her GET");
+    await eventually(async () => statsMatchApi('carol', carol.stats()), 10_000, "carol's stats as her GET");
+  });
+
+  it('a new waiting call makes a queue event whose stats match GET /api/queues', async () => {
+    const alice = await openConsole(tokens.alice);
+    await eventually(async () => alice.stats() !== null, 10_000, 'stats at open');
+    const seen = alice.events.length;
+    const before = (await get<Stat[]>('alice', '/api/queues')).find((s) => s.id === 'billing')!.waiting;
+    const created = (await client(stack.baseUrl)('POST', '/api/calls', { name: 'Hal', reason: 'Stats', queueId: 'billing' })).body as { id: string };
+    const ev = await eventually(
+      async () => alice.events.slice(seen).find((e) => e.type === 'queue' && e.data.calls.some((c: { id: string }) => c.id === created.id)),
+      10_000,
+      'queue event with the new call',
+    );
+    const billing = (ev.data.stats as Stat[]).find((s) => s.id === 'billing')!;
+    expect(billing.waiting).toBeGreaterThan(before);
+    expect(billing.waiting).toBe(ev.data.calls.filter((c: { queue: { id: string } }) => c.queue.id === 'billing').length);
+    expect(billing.mine).toBe(true);
+    await eventually(async () => statsMatchApi('alice', alice.stats()), 10_000, 'stats as GET');
+  });
+
+  it("an agent going away makes a queue event whose available agents match GET /api/queues", async () => {
+    const [bob, carol] = await Promise.all([openConsole(tokens.bob), openConsole(tokens.carol)]); // bob's console: he is present
+    await as('bob')('POST', '/api/agents/me/status', { status: 'available' });
+    const general = (l: Stat[] | null) => l?.find((s) => s.id === 'general')?.availableAgents;
+    let before = -1;
+    await eventually(
+      async () => {
+        const api = await get<Stat[]>('carol', '/api/queues');
+        before = general(api)!;
+        return sameStats(carol.stats(), api);
+      },
+      10_000,
+      'stats settled, bob available',
+    );
+    expect(before).toBeGreaterThan(0);
+    const seen = carol.events.length;
+    await as('bob')('POST', '/api/agents/me/status', { status: 'away', reason: 'break' });
+    const ev = await eventually(
+      async () => carol.events.slice(seen).find((e) => e.type === 'queue' && general(e.data.stats) === before - 1),
+      10_000,
+      'queue event with one fewer available',
+    );
+    expect(general((await get<Stat[]>('carol', '/api/queues')))).toBe(before - 1);
+    expect(sameStats(ev.data.stats, await get<Stat[]>('carol', '/api/queues'))).toBe(true);
+    bob.close();
+    await as('bob')('POST', '/api/agents/me/status', { status: 'available' });
   });
 
   it("each agent's queue comes in that agent's order (their queues first), as their GET /api/queue", async () => {

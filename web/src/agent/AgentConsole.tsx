@@ -38,8 +38,8 @@ export function AgentConsole() {
   const declinedByMe = useRef(new Set<string>());
   const [config, setConfig] = useState<PublicConfig | null>(null);
   useTransferOutcomes(data.me, notices, declinedByMe);
-  // Each queue's waiting count and longest wait: read again when the queue or presence changes.
-  const queues = useQueues(data.auth === 'signed_in', data.queue, data.agents);
+  // Each queue's waiting count and longest wait: they come with the stream's queue events.
+  const queues = useQueues(data.queueStats, data.queueStatsAt);
 
   useEffect(() => {
     unlockAudioOnGesture();

@@ -1,12 +1,12 @@
 // Agent console data: /api/agents/me, /api/queue, /api/agents, kept fresh by the SSE stream
 // (/api/events, server/src/events/fanout.ts). The stream opens with the queue and agents lists and
-// then carries their changes (the whole queue; the agents that changed), so the console does not
-// refetch them; `call`/`transfer` events reach only the agents in that call: /me is refetched
+// then carries their changes (the whole queue with the queue stats; the agents that changed), so
+// the console does not refetch them (nor poll GET /api/queues); `call`/`transfer` events reach only the agents in that call: /me is refetched
 // then, when our own presence changes in the agents list, on reconnect, on the tab becoming
 // visible, and by a 60 s safety-net poll. A 401 anywhere means "show the sign-in form".
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '../shared/api';
-import type { CallView, Me, Presence } from '../shared/types';
+import type { CallView, Me, Presence, QueueStat } from '../shared/types';
 
 export type AuthState = 'checking' | 'signed_out' | 'signed_in';
 export type LiveState = 'connecting' | 'live' | 'reconnecting';
@@ -18,6 +18,10 @@ export interface AgentData {
   meSentAt: number;
   queue: CallView[];
   agents: Presence[];
+  /** GET /api/queues as the stream (or the fallback GET) last said; null until then. */
+  queueStats: QueueStat[] | null;
+  /** Date.now() when `queueStats` arrived: longest wait now = longestWaitS + (now - queueStatsAt). */
+  queueStatsAt: number;
   live: LiveState;
   refreshMe(): Promise<void>;
   refreshQueue(): Promise<void>;
@@ -66,6 +70,7 @@ export function useAgentData(): AgentData {
   const [meSentAt, setMeSentAt] = useState(0);
   const [queue, setQueue] = useState<CallView[]>([]);
   const [agents, setAgents] = useState<Presence[]>([]);
+  const [stats, setStats] = useState<{ list: QueueStat[] | null; at: number }>({ list: null, at: 0 });
   const [live, setLive] = useState<LiveState>('connecting');
   const authRef = useRef<AuthState>('checking');
   const meRef = useRef<Me | null>(null);
@@ -122,6 +127,17 @@ export function useAgentData(): AgentData {
     }
   });
 
+  // Only when the stream does not carry the stats (an older server, EVENTS_FANOUT=legacy).
+  const refreshQueueStats = useCoalesced(async () => {
+    if (authRef.current !== 'signed_in') return;
+    const sentAt = Date.now();
+    try {
+      setStats({ list: await api.queues(), at: sentAt });
+    } catch (err) {
+      on401(err);
+    }
+  });
+
   const refreshAll = useCallback(() => {
     void refreshMe();
     void refreshQueue();
@@ -144,6 +160,7 @@ export function useAgentData(): AgentData {
     let closed = false;
     let gotQueue = false;
     let gotAgents = false;
+    let gotStats = false;
     const parse = (ev: Event): Record<string, unknown> | null => {
       try {
         const d: unknown = JSON.parse((ev as MessageEvent<string>).data);
@@ -156,12 +173,13 @@ export function useAgentData(): AgentData {
       if (closed) return;
       setLive((l) => (l === 'live' ? 'reconnecting' : l));
       es = new EventSource('/api/events', { withCredentials: true });
-      gotQueue = gotAgents = false;
+      gotQueue = gotAgents = gotStats = false;
       if (snapshotCheck !== null) window.clearTimeout(snapshotCheck);
       snapshotCheck = window.setTimeout(() => {
         snapshotCheck = null;
         if (!gotQueue) void refreshQueue();
         if (!gotAgents) void refreshAgents();
+        if (!gotStats) void refreshQueueStats();
       }, SNAPSHOT_WAIT_MS);
       es.onopen = () => {
         setLive('live');
@@ -179,6 +197,12 @@ export function useAgentData(): AgentData {
       };
       es.addEventListener('queue', (ev) => {
         const d = parse(ev);
+        if (d && Array.isArray(d.stats)) {
+          gotStats = true;
+          setStats({ list: d.stats as QueueStat[], at: Date.now() });
+        } else if (gotQueue || !d || !Array.isArray(d.calls)) {
+          void refreshQueueStats(); // a stream without the stats (at its opening the fallback GET does it)
+        }
         if (!d || !Array.isArray(d.calls)) return void refreshQueue(); // an event without the list
         gotQueue = true;
         setQueue(d.calls as CallView[]);
@@ -186,6 +210,8 @@ export function useAgentData(): AgentData {
       es.addEventListener('agents', (ev) => {
         const d = parse(ev);
         const myId = meRef.current?.agent.id;
+        // Available agents follow presence: a stream without the stats has us read them again.
+        if (!gotStats && (gotAgents || !d || !Array.isArray(d.agents))) void refreshQueueStats();
         if (d && Array.isArray(d.agents)) {
           gotAgents = true;
           setAgents(d.agents as Presence[]); // the stream opens with the full list (onopen refetches /me)
@@ -227,7 +253,7 @@ export function useAgentData(): AgentData {
       document.removeEventListener('visibilitychange', onVisible);
       setLive('connecting');
     };
-  }, [signedInNow, refreshMe, refreshQueue, refreshAgents]);
+  }, [signedInNow, refreshMe, refreshQueue, refreshAgents, refreshQueueStats]);
 
   const signedIn = useCallback(() => {
     void refreshMe();
@@ -238,6 +264,7 @@ export function useAgentData(): AgentData {
     setMe(null);
     setQueue([]);
     setAgents([]);
+    setStats({ list: null, at: 0 });
   }, [setAuthBoth]);
 
   return {
@@ -246,6 +273,8 @@ export function useAgentData(): AgentData {
     meSentAt,
     queue,
     agents,
+    queueStats: stats.list,
+    queueStatsAt: stats.at,
     live,
     refreshMe,
     refreshQueue,

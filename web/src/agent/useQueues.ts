@@ -1,47 +1,19 @@
-// GET /api/queues for the console: each queue's waiting count, longest wait and available agents.
-// Read again whenever the queue or presence changes (the event stream already refetches those,
-// so their new arrays are the signal) and every 10 s; the longest wait ticks locally in between.
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { api } from '../shared/api';
+// The console's queue stats (GET /api/queues' fields: waiting, longest wait, available agents,
+// mine). They come in the event stream's `queue` events (useAgentData; a GET only when the stream
+// does not carry them), so nothing here fetches or polls: the longest wait ticks locally from
+// `fetchedAt`.
 import type { QueueStat } from '../shared/types';
 
 export interface Queues {
   list: QueueStat[];
-  /** Date.now() when `list` was read: longest wait now = longestWaitS + (now - fetchedAt). */
+  /** Date.now() when `list` arrived: longest wait now = longestWaitS + (now - fetchedAt). */
   fetchedAt: number;
-  /** false until the first answer (and when the server has no /api/queues). */
+  /** false until the first stats (and when the server has no /api/queues). */
   loaded: boolean;
-  refresh(): void;
 }
 
-const POLL_MS = 10_000;
+const NONE: QueueStat[] = []; // one empty list, so that consumers' effects do not rerun for nothing
 
-export function useQueues(active: boolean, ...changes: unknown[]): Queues {
-  const [state, setState] = useState<{ list: QueueStat[]; fetchedAt: number; loaded: boolean }>({ list: [], fetchedAt: 0, loaded: false });
-  const seq = useRef(0);
-
-  const refresh = useCallback(() => {
-    const mine = ++seq.current;
-    const sentAt = Date.now();
-    api
-      .queues()
-      .then((list) => {
-        // Answers applied in order: an older one never overwrites a newer one.
-        if (mine === seq.current) setState({ list, fetchedAt: sentAt, loaded: true });
-      })
-      .catch(() => undefined);
-  }, []);
-
-  useEffect(() => {
-    if (!active) return;
-    refresh();
-  }, [active, refresh, ...changes]);
-
-  useEffect(() => {
-    if (!active) return;
-    const id = window.setInterval(refresh, POLL_MS);
-    return () => window.clearInterval(id);
-  }, [active, refresh]);
-
-  return { ...state, refresh };
+export function useQueues(stats: QueueStat[] | null, receivedAt: number): Queues {
+  return { list: stats ?? NONE, fetchedAt: receivedAt, loaded: stats !== null };
 }
