@@ -124,15 +124,22 @@ const rtcSessions = (node: DevLivekitNode, room: string) =>
 const webhooksFor = (tap: WebhookTap, room: string) =>
   tap.seen.filter((w) => (JSON.parse(w.body) as { room?: { name?: string } }).room?.name === room).map((w) => `${w.event}:${w.identity ?? ''}`);
 
-/** Places calls until LiveKit puts one's room on node `host` (random placement: 1/2 a try); the others are hung up. */
+/**
+ * Places calls until LiveKit puts one's room on node `host` (random placement: 1/2 a try); the
+ * others are hung up. LiveKit only places rooms on nodes whose stats in Redis are under 5 s old
+ * (livekit-server pkg/routing/selector/utils.go AvailableSeconds): on a loaded CI machine a node can
+ * miss its updates for a while (12 quick tries all landed on node 1 once), so a miss waits a little.
+ */
 async function callHostedOn(host: number) {
-  for (let i = 0; i < 12; i++) {
+  const TRIES = 30;
+  for (let i = 0; i < TRIES; i++) {
     const created = await client(stack.baseUrl)('POST', '/api/calls', { name: 'Cluster', reason: 'Invoice 8812 charged twice' });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     if ((await cluster.hostOf(created.body.room)) === host) return { ...created.body, tries: i + 1 };
     await client(stack.baseUrl, undefined, { 'x-caller-key': created.body.callerKey })('POST', `/api/calls/${created.body.id}/hangup`);
+    await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`no room placed on node ${host + 1} in 12 calls`);
+  throw new Error(`no room placed on node ${host + 1} in ${TRIES} calls over ~${TRIES / 2} s`);
 }
 
 const LAYOUTS = [
