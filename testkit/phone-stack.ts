@@ -5,6 +5,7 @@
 import { startTwilioEmulator, type TwilioEmulator } from '../devkit/twilio-emulator/emulator.js';
 import type { PlayedFrame } from '../devkit/twilio-emulator/media-client.js';
 import { toneDetector } from './goertzel.js';
+import type { PhoneBridgeStats } from '../server/src/phone/bridge.js';
 import { phoneBridgesOf } from '../server/src/services/phone-bridges.js';
 import { eventually } from './participants.js';
 import { freePort, startStack, type Stack, type StackOptions } from './stack.js';
@@ -67,10 +68,13 @@ export function phoneHeard(played: readonly PlayedFrame[], freq: number, from: n
 
 /** What each phone bridge of the stack's API is doing (mode, tracks heard, publish attempts and failures). */
 export function bridgesReport(stack: Stack): string {
-  const legs = phoneBridgesOf(stack.deps)?.stats() ?? [];
-  return JSON.stringify(
-    legs.map((l) => ({ role: l.role, mode: l.mode, published: l.published, publishAttempts: l.publishAttempts, publishFailures: l.publishFailures, tracks: l.tracks, trackFrames: l.trackFrames, mediaIn: l.mediaIn, mediaOut: l.mediaOut, clearsSent: l.clearsSent })),
-  );
+  const bridges = phoneBridgesOf(stack.deps);
+  const brief = (l: PhoneBridgeStats) => ({ mode: l.mode, published: l.published, publishAttempts: l.publishAttempts, publishFailures: l.publishFailures, tracks: l.tracks, trackFrames: l.trackFrames, mediaIn: l.mediaIn, mediaOut: l.mediaOut, clearsSent: l.clearsSent });
+  return JSON.stringify({
+    carried: (bridges?.stats() ?? []).map((l) => ({ role: l.role, ...brief(l) })),
+    // A leg that ended says why (stop: the phone hung up; room_disconnected: LiveKit dropped it; …).
+    ended: (bridges?.endedLegs() ?? []).map((e) => ({ role: e.role, reason: e.reason, stillWanted: e.stillWanted, at: e.at, ...(e.stats ? brief(e.stats) : {}) })),
+  });
 }
 
 /**

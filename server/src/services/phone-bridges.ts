@@ -21,7 +21,19 @@ export interface PhoneBridges {
   readonly size: number;
   /** Each carried leg's bridge counters (what it publishes, hears and plays): for diagnosis. */
   stats(): Array<{ legId: string; role: 'caller' | 'specialist' } & PhoneBridgeStats>;
+  /** The last legs that ended here, why, and whether the record still wanted them (for diagnosis). */
+  endedLegs(): readonly EndedLeg[];
 }
+
+export interface EndedLeg {
+  legId: string;
+  role: 'caller' | 'specialist';
+  reason: string;
+  stillWanted: boolean;
+  at: string;
+  stats: PhoneBridgeStats | null;
+}
+const ENDED_KEPT = 20;
 
 // The registry of an app (per Deps object), so that a test holding `deps` can see its legs.
 const registries = new WeakMap<object, PhoneBridges>();
@@ -29,6 +41,7 @@ export const phoneBridgesOf = (deps: object): PhoneBridges | undefined => regist
 
 export function createPhoneBridges(deps: Deps): PhoneBridges {
   const carried = new Map<string, Carried>(); // by leg id
+  const endedLegs: EndedLeg[] = [];
   let closing = false;
 
   const refresh = async (c: Carried) => {
@@ -51,8 +64,11 @@ export function createPhoneBridges(deps: Deps): PhoneBridges {
 
   /** The bridge is gone: if the record still wanted the leg, the phone (or its connection) hung up. */
   const ended = async (grant: StreamGrant, reason: string) => {
+    const stats = carried.get(grant.leg.id)?.bridge.stats() ?? null;
     carried.delete(grant.leg.id);
     const stillWanted = (await modeOf(deps, grant.leg.id)) !== null;
+    endedLegs.push({ legId: grant.leg.id, role: grant.leg.role, reason, stillWanted, at: new Date().toISOString(), stats });
+    if (endedLegs.length > ENDED_KEPT) endedLegs.shift();
     deps.log.info({ legId: grant.leg.id, role: grant.leg.role, reason, stillWanted }, 'phone leg ended');
     if (stillWanted) {
       if (grant.leg.role === 'caller') await hangupCall(deps, { kind: 'caller', callId: grant.leg.callId }, grant.leg.callId);
@@ -68,6 +84,7 @@ export function createPhoneBridges(deps: Deps): PhoneBridges {
     stats() {
       return [...carried.values()].map((c) => ({ legId: c.grant.leg.id, role: c.grant.leg.role, ...c.bridge.stats() }));
     },
+    endedLegs: () => endedLegs,
     async attach(grant, socket, start) {
       if (closing) throw new Error('shutting down');
       const bridge = await PhoneBridge.start({
