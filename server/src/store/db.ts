@@ -1,6 +1,7 @@
 // One small database interface over two engines: a real Postgres (pg) when
 // DATABASE_URL is set, embedded PGlite (WASM Postgres in DATA_DIR) otherwise.
 // Same SQL, same migrations, same LISTEN/NOTIFY for events between instances.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -25,6 +26,27 @@ export interface Db extends Queryable {
 export async function openDb(opts: { databaseUrl: string | null; dataDir: string }): Promise<Db> {
   return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(path.join(opts.dataDir, 'pgdata'));
 }
+
+// Each statement the app sends with parameters is a named prepared statement (once per pooled
+// connection): Postgres then parses it once and, after a few runs, reuses a generic plan, instead
+// of parsing and planning it on every run. Measured by `npm run bench -- scale` (issue 13): the
+// presence query's planning was a large share of Postgres's CPU. Names are a hash of the text, so
+// one text is one statement whatever builds it; DDL and parameterless statements stay unnamed.
+const PREPARABLE = /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i;
+const names = new Map<string, string>();
+export function statementName(sql: string, params: unknown[]): string | undefined {
+  if (params.length === 0 || !PREPARABLE.test(sql)) return undefined;
+  let name = names.get(sql);
+  if (!name) {
+    // Texts are code, not data; past the cap (a text built from data would be a bug) they go unnamed
+    // rather than fill every connection with statements.
+    if (names.size >= 2000) return undefined;
+    name = `w_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    names.set(sql, name);
+  }
+  return name;
+}
+const statement = (text: string, values: unknown[]) => ({ text, values, name: statementName(text, values) });
 
 async function openPostgres(url: string): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
@@ -60,14 +82,14 @@ async function openPostgres(url: string): Promise<Db> {
   return {
     kind: 'postgres',
     async query<T>(sql: string, params: unknown[] = []) {
-      return (await pool.query(sql, params)).rows as T[];
+      return (await pool.query(statement(sql, params))).rows as T[];
     },
     async tx<T>(fn: (q: Queryable) => Promise<T>) {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
         const result = await fn({
-          query: async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[],
+          query: async <R>(sql: string, params: unknown[] = []) => (await client.query(statement(sql, params))).rows as R[],
         });
         await client.query('COMMIT');
         return result;
