@@ -7,7 +7,8 @@ import type { Db } from '../store/db.js';
 
 export type AppEvent =
   | { type: 'queue' }
-  | { type: 'agents' }
+  /** Whose presence changed: this agent's, the agents of this call (who take or took part), or (neither) anyone's. */
+  | { type: 'agents'; agentId?: string; callId?: string }
   | { type: 'call'; callId: string }
   | { type: 'transfer'; transferId: string; callId: string };
 

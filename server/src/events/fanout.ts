@@ -8,22 +8,23 @@
 //   every EVENTS_LIST_INTERVAL_MS (the first change after a quiet spell goes at once): `queue` the
 //   whole GET /api/queue list (calls waiting are readable by every agent) in that agent's order
 //   (its own queues' calls first: one text per distinct membership, not per stream) with the
-//   queue stats (`stats`: GET /api/queues, its `mine` per membership; one query, recomputed with
-//   either list since available agents follow presence; sent when calls or stats changed, so the
-//   consoles need not poll GET /api/queues), `agents` only the entries that changed since the
-//   last computation (GET /api/agents' fields). A stream opens
-//   with both full lists, then every change in order, so a console that saw the whole stream is
-//   up to date; one that reconnects gets the full lists again. The agents list is also recomputed
-//   every presence heartbeat, so presence that lapses by time (an agent gone offline) reaches
-//   the consoles without anyone polling.
+//   queue stats (`stats`: GET /api/queues, its `mine` per membership; sent when calls or stats
+//   changed, so the consoles need not poll GET /api/queues), `agents` only the entries that
+//   changed (GET /api/agents' fields). Presence is read for the agents an `agents` event names
+//   (an agent, or the agents of a call) and for everyone at each presence heartbeat (presence
+//   that lapses by time: an agent gone offline) and when an event names nobody; the stats are
+//   worked out in memory from it (domain/queue-stats.ts), no query. A stream opens with both full
+//   lists, then every change in order, so a console that saw the whole stream is up to date; one
+//   that reconnects gets the full lists again.
 // EVENTS_FANOUT=legacy restores the old behaviour (every event to every stream, no lists), for
 // the scale benchmark's comparison.
-import { DEFAULT_QUEUE_ID } from '@warmline/contract';
+import type { PresenceStatus } from '@warmline/contract';
+import { queuesOf, queueStats, type QueueDefinition, type QueueStatsRow } from '../domain/queue-stats.js';
 import type { Deps } from '../services/deps.js';
 import { callView } from '../services/views.js';
-import { listAgentPresence } from '../store/agents-repo.js';
+import { listAgentPresence, type AgentPresence } from '../store/agents-repo.js';
 import { listQueue } from '../store/calls-repo.js';
-import { listQueueStats, type QueueStatsRow } from '../store/queues-repo.js';
+import { listAllQueues, listMemberships } from '../store/queues-repo.js';
 import type { AppEvent } from './bus.js';
 import { heartbeatMs, streamsOf } from './streams.js';
 
@@ -100,29 +101,41 @@ function createFanout(deps: FanoutDeps): Fanout {
   }
 
   // --- queue / agents: lists, coalesced ------------------------------------------------------
-  const dirty = { queue: false, agents: false };
+  // What the lists are made of, kept in memory: every agent's presence (all of it at a full read,
+  // then only the agents an event names), every agent's queues and the queue definitions (at a
+  // full read: the first one and each presence heartbeat), the waiting calls (at each queue
+  // change). The queue stats are worked out from them (domain/queue-stats.ts) with no query.
+  const dirty = { queue: false, agentsAll: false, agentIds: new Set<string>(), callIds: new Set<string>() };
   let running = false;
   let timer: NodeJS.Timeout | null = null;
   let lastRunAt = -Infinity;
-  // The queue as computed last: each call's JSON and queue, in GET /api/queue's order without an agent.
+  // The queue as computed last: each call's JSON, queue and time in it, in GET /api/queue's order without an agent.
+  let queueCalls: { json: string; queueId: string; queuedAt: Date }[] = [];
   let queueJson = '';
-  let queueCalls: { json: string; queueId: string }[] = [];
-  // Each connected agent's queues, as a key ('' = none: the general queue is theirs), read with each list.
-  const membership = new Map<string, string>();
+  let memberships = new Map<string, string[]>(); // agent → queues (absent: none, the general queue)
+  let queueDefs: QueueDefinition[] = [];
+  const membershipKey = (agentId: string) => (memberships.get(agentId) ?? []).join(',');
   const queueTexts = new Map<string, string>(); // membership key → queue event text, for the current list
-  // The queue stats as computed last (null: not yet, or the query failed), and what "changed" compares:
-  // the oldest wait's start, not longestWaitS, which grows every second by itself (consoles tick it).
+  // The queue stats as computed last, and what "changed" compares: the oldest wait's start, not
+  // longestWaitS, which grows every second by itself (consoles tick it).
   let stats: QueueStatsRow[] | null = null;
   let statsKey = '';
+  // Every agent's presence as GET /api/agents gives it (JSON), with its status for the stats.
+  const presence = new Map<string, { json: string; status: PresenceStatus }>();
+  let presenceOrder: string[] = []; // GET /api/agents' order, as of the last full read (newcomers at the end)
+  let agentsText: string | null = null; // the full list as an event, built when a stream opens
+  const computed = { queue: false, agents: false };
+  let waiters: (() => void)[] = [];
+  let stopped = false;
 
   /** GET /api/queue's order for an agent with these queues: their queues' calls first, each part in order. */
   const queueText = (key: string) => {
     let text = queueTexts.get(key);
     if (text === undefined) {
-      const mine = new Set(key ? key.split(',') : [DEFAULT_QUEUE_ID]);
+      const mine = new Set(queuesOf(key ? key.split(',') : []));
       const first = queueCalls.filter((c) => mine.has(c.queueId)).map((c) => c.json);
       const rest = queueCalls.filter((c) => !mine.has(c.queueId)).map((c) => c.json);
-      // GET /api/queues' fields, `mine` for this membership (the same rule as memberOf).
+      // GET /api/queues' fields, `mine` for this membership.
       const st = stats
         ? `,"stats":${JSON.stringify(stats.map((r) => ({ id: r.id, name: r.name, waiting: r.waiting, longestWaitS: r.longestWaitS, availableAgents: r.availableAgents, mine: mine.has(r.id) })))}`
         : '';
@@ -131,94 +144,100 @@ function createFanout(deps: FanoutDeps): Fanout {
     }
     return text;
   };
-  const readMembership = async (agentIds: string[]) => {
-    const rows = await deps.db.query<{ agent_id: string; queues: string }>(
-      `SELECT a.id AS agent_id, coalesce((SELECT string_agg(queue_id, ',' ORDER BY queue_id) FROM agent_queues q WHERE q.agent_id = a.id), '') AS queues
-       FROM agents a WHERE a.id = ANY($1)`,
-      [agentIds],
-    );
-    for (const r of rows) membership.set(r.agent_id, r.queues);
+  const fullAgentsText = () => {
+    agentsText ??= `event: agents\ndata: {"agents":[${presenceOrder.flatMap((id) => presence.get(id)?.json ?? []).join(',')}]}\n\n`;
+    return agentsText;
   };
-  const agentsById = new Map<string, string>(); // id → JSON of its Presence
-  let agentsText = ''; // the last full list as an event, in GET /api/agents' order
-  const computed = { queue: false, agents: false };
-  let waiters: (() => void)[] = [];
-  let stopped = false;
 
   const schedule = () => {
-    if (stopped || running || timer || (!dirty.queue && !dirty.agents)) return;
+    const any = dirty.queue || dirty.agentsAll || dirty.agentIds.size > 0 || dirty.callIds.size > 0;
+    if (stopped || running || timer || !any) return;
     timer = setTimeout(() => void run(), Math.max(0, lastRunAt + intervalMs - Date.now()));
     timer.unref();
   };
+
+  /** Presence: everyone's (full) or the named agents' and those of the named calls. Sends what changed. */
+  async function readPresence(full: boolean, agentIds: Set<string>, callIds: Set<string>) {
+    let list: AgentPresence[];
+    if (full) {
+      list = await listAgentPresence(deps.db, wrapUpS);
+      memberships = await listMemberships(deps.db);
+      queueDefs = await listAllQueues(deps.db);
+    } else {
+      const ids = new Set(agentIds);
+      if (callIds.size) for (const set of (await audiences(deps.db, [...callIds])).values()) for (const id of set) ids.add(id);
+      if (ids.size === 0) return;
+      list = await listAgentPresence(deps.db, wrapUpS, [...ids]);
+    }
+    const changed: unknown[] = [];
+    const seen = new Set<string>();
+    for (const { id, name, status, awayReason } of list) {
+      const entry = { id, name, status, awayReason };
+      const json = JSON.stringify(entry);
+      seen.add(id);
+      const before = presence.get(id);
+      if (before?.json === json) continue;
+      if (!before && !full) presenceOrder.push(id);
+      presence.set(id, { json, status });
+      changed.push(entry);
+    }
+    const removed = full ? [...presence.keys()].filter((id) => !seen.has(id)) : [];
+    for (const id of removed) presence.delete(id);
+    if (full) presenceOrder = list.map((a) => a.id);
+    if (changed.length || removed.length || full) agentsText = null;
+    const first = !computed.agents;
+    computed.agents = true;
+    if (!first && (changed.length || removed.length)) {
+      const text = sse('agents', { changed, removed });
+      for (const s of streams.all()) s.write(text);
+    }
+  }
 
   async function run() {
     timer = null;
     running = true;
     lastRunAt = Date.now();
-    const want = { ...dirty };
-    dirty.queue = dirty.agents = false;
-    // Stats changed with presence go out in a queue event: it needs a current queue to go with.
-    if (want.agents && !computed.queue) want.queue = true;
+    const want = { queue: dirty.queue || !computed.queue, full: dirty.agentsAll || !computed.agents, agentIds: dirty.agentIds, callIds: dirty.callIds };
+    dirty.queue = dirty.agentsAll = false;
+    dirty.agentIds = new Set();
+    dirty.callIds = new Set();
     try {
-      // The queue event: the calls (when the queue changed) and the stats (with either list).
-      try {
-        const calls = want.queue
-          ? await Promise.all((await listQueue(deps.db)).map((c) => callView(deps.db, c, { timeline: false, wrapUpS })))
-          : null;
-        const rows = await listQueueStats(deps.db, null, wrapUpS);
-        const connected = [...new Set([...streams.all()].map((s) => s.agentId))];
-        if (want.queue && connected.length) await readMembership(connected);
-        let changed = stats === null;
-        if (calls) {
-          const jsons = calls.map((c) => JSON.stringify(c));
-          const json = jsons.join(',');
-          computed.queue = true;
-          if (json !== queueJson) {
-            queueJson = json;
-            queueCalls = calls.map((c, i) => ({ json: jsons[i]!, queueId: c.queue.id }));
-            changed = true;
-          }
-        }
-        const key = JSON.stringify(rows.map((r) => [r.id, r.name, r.waiting, r.oldestQueuedAt?.getTime() ?? null, r.availableAgents]));
-        if (key !== statsKey) {
-          statsKey = key;
-          changed = true;
-        }
-        stats = rows;
-        queueTexts.clear(); // even unchanged: a stream that opens later gets the newest longestWaitS
-        if (changed) {
-          for (const s of streams.all()) s.write(queueText(membership.get(s.agentId) ?? ''));
-        }
-      } catch (err) {
-        dirty.queue = true; // try again at the next tick
-        deps.log.warn({ err }, 'queue list and stats for the event streams');
-      }
-      if (want.agents) {
+      // Presence first: the queue stats count it.
+      if (want.full || want.agentIds.size || want.callIds.size) {
         try {
-          const list = (await listAgentPresence(deps.db, wrapUpS)).map(({ id, name, status, awayReason }) => ({ id, name, status, awayReason }));
-          const changed: unknown[] = [];
-          const seen = new Set<string>();
-          for (const a of list) {
-            const json = JSON.stringify(a);
-            seen.add(a.id);
-            if (agentsById.get(a.id) !== json) {
-              agentsById.set(a.id, json);
-              changed.push(a);
-            }
-          }
-          const removed = [...agentsById.keys()].filter((id) => !seen.has(id));
-          for (const id of removed) agentsById.delete(id);
-          if (changed.length || removed.length || !agentsText) agentsText = sse('agents', { agents: list });
-          const first = !computed.agents;
-          computed.agents = true;
-          if (!first && (changed.length || removed.length)) {
-            const text = sse('agents', { changed, removed });
-            for (const s of streams.all()) s.write(text);
-          }
+          await readPresence(want.full, want.agentIds, want.callIds);
         } catch (err) {
-          dirty.agents = true;
+          if (want.full) dirty.agentsAll = true; // try again at the next tick
+          for (const id of want.agentIds) dirty.agentIds.add(id);
+          for (const id of want.callIds) dirty.callIds.add(id);
           deps.log.warn({ err }, 'agents list for the event streams');
         }
+      }
+      let changed = false;
+      if (want.queue) {
+        try {
+          const records = await listQueue(deps.db);
+          const calls = await Promise.all(records.map((c) => callView(deps.db, c, { timeline: false, wrapUpS })));
+          const jsons = calls.map((c) => JSON.stringify(c));
+          const json = jsons.join(',');
+          if (json !== queueJson || !computed.queue) changed = true;
+          queueJson = json;
+          queueCalls = records.map((c, i) => ({ json: jsons[i]!, queueId: c.queueId, queuedAt: new Date(c.queuedAt ?? c.createdAt) }));
+          computed.queue = true;
+        } catch (err) {
+          dirty.queue = true;
+          deps.log.warn({ err }, 'queue list for the event streams');
+        }
+      }
+      if (computed.queue && computed.agents) {
+        const agents = [...presence].map(([id, p]) => ({ status: p.status, queues: memberships.get(id) ?? [] }));
+        const rows = queueStats(queueDefs, queueCalls, agents, new Date());
+        const key = JSON.stringify(rows.map((r) => [r.id, r.name, r.waiting, r.oldestQueuedAt?.getTime() ?? null, r.availableAgents]));
+        if (key !== statsKey || stats === null) changed = true;
+        statsKey = key;
+        stats = rows;
+        queueTexts.clear(); // even unchanged: a stream that opens later gets the newest longestWaitS
+        if (changed) for (const s of streams.all()) s.write(queueText(membershipKey(s.agentId)));
       }
     } finally {
       running = false;
@@ -229,13 +248,17 @@ function createFanout(deps: FanoutDeps): Fanout {
     }
   }
 
-  const markDirty = (kind: 'queue' | 'agents') => {
+  const markDirty = (e: Extract<AppEvent, { type: 'queue' | 'agents' }>) => {
     if (streams.count() === 0 && waiters.length === 0 && !running) {
       // Nobody listens on this instance: compute nothing now; the next stream computes afresh.
-      computed[kind] = false;
+      if (e.type === 'queue') computed.queue = false;
+      else computed.agents = false;
       return;
     }
-    dirty[kind] = true;
+    if (e.type === 'queue') dirty.queue = true;
+    else if (e.agentId) dirty.agentIds.add(e.agentId);
+    else if (e.callId) dirty.callIds.add(e.callId);
+    else dirty.agentsAll = true;
     schedule();
   };
 
@@ -243,7 +266,7 @@ function createFanout(deps: FanoutDeps): Fanout {
   const presenceTick = legacy
     ? null
     : setInterval(() => {
-        if (streams.count() > 0) markDirty('agents');
+        if (streams.count() > 0) markDirty({ type: 'agents' }); // everyone's, and the memberships and queues
       }, heartbeatMs(deps.config.presenceOfflineAfterS));
   presenceTick?.unref();
 
@@ -255,7 +278,7 @@ function createFanout(deps: FanoutDeps): Fanout {
       for (const s of streams.all()) s.write(text);
       return;
     }
-    if (e.type === 'queue' || e.type === 'agents') return markDirty(e.type);
+    if (e.type === 'queue' || e.type === 'agents') return markDirty(e);
     pending.push(e);
     if (!delivering) setImmediate(() => void (delivering || drain())); // the rest of this NOTIFY's events join
   });
@@ -263,10 +286,16 @@ function createFanout(deps: FanoutDeps): Fanout {
   return {
     async ready(agentId) {
       if (legacy) return;
-      await readMembership([agentId]).catch((err) => deps.log.warn({ err }, 'queue membership for the event stream'));
+      try {
+        const mine = (await listMemberships(deps.db, [agentId])).get(agentId);
+        if (mine) memberships.set(agentId, mine);
+        else memberships.delete(agentId);
+      } catch (err) {
+        deps.log.warn({ err }, 'queue membership for the event stream');
+      }
       if (computed.queue && computed.agents) return;
       if (!computed.queue) dirty.queue = true;
-      if (!computed.agents) dirty.agents = true;
+      if (!computed.agents) dirty.agentsAll = true;
       await new Promise<void>((resolve) => {
         waiters.push(resolve);
         schedule();
@@ -275,7 +304,7 @@ function createFanout(deps: FanoutDeps): Fanout {
     },
     snapshot(agentId) {
       if (legacy) return '';
-      return (computed.queue ? queueText(membership.get(agentId) ?? '') : '') + (computed.agents ? agentsText : '');
+      return (computed.queue && computed.agents ? queueText(membershipKey(agentId)) : '') + (computed.agents ? fullAgentsText() : '');
     },
     stop() {
       stopped = true;

@@ -57,7 +57,7 @@ export const agentRoutes: RoutePlugin = agentScope(async (app, { deps }) => {
       // Choosing a status is a sign of life: this session counts as present for PRESENCE_OFFLINE_AFTER_S
       // (an open console's event stream keeps it so; an API client without one goes offline after that).
       await markSessionPresent(deps.db, deps.secrets.hash(sessionToken(req) ?? ''), deps.config.presenceOfflineAfterS);
-      await deps.bus.publish({ type: 'agents' });
+      await deps.bus.publish({ type: 'agents', agentId: me.agentId });
       return toPresence((await getAgentPresence(deps.db, me.agentId, wrapUpS))!);
     },
   );

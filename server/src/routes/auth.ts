@@ -35,7 +35,7 @@ export const authRoutes: RoutePlugin = async (app, { deps }) => {
       await insertSession(deps.db, deps.secrets.hash(token), agent.id, new Date(Date.now() + SESSION_TTL_S * 1000));
       // Signing in counts as present for PRESENCE_OFFLINE_AFTER_S: time for the console to open its event stream.
       const present = await markSessionPresent(deps.db, deps.secrets.hash(token), deps.config.presenceOfflineAfterS);
-      if (present?.wasOffline) await deps.bus.publish({ type: 'agents' });
+      if (present?.wasOffline) await deps.bus.publish({ type: 'agents', agentId: agent.id });
       reply.setCookie(SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'strict',
@@ -56,9 +56,9 @@ export const authRoutes: RoutePlugin = async (app, { deps }) => {
       // console open, they are offline now. Its event streams end here at once, and on other
       // instances at their next heartbeat (which finds the session gone).
       const tokenHash = deps.secrets.hash(token);
-      const existed = await deleteSession(deps.db, tokenHash);
+      const agentId = await deleteSession(deps.db, tokenHash);
       streamsOf(deps).closeSession(tokenHash);
-      if (existed) await deps.bus.publish({ type: 'agents' });
+      if (agentId) await deps.bus.publish({ type: 'agents', agentId });
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true };

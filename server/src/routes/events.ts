@@ -25,7 +25,7 @@ export const eventRoutes: RoutePlugin = agentScope(async (app, { deps }) => {
       const tokenHash = deps.secrets.hash(sessionToken(req) ?? '');
       const present = await markSessionPresent(deps.db, tokenHash, deps.config.presenceOfflineAfterS);
       if (!present) throw new AppError('unauthorized', 'Sign in as an agent to use this route.');
-      if (present.wasOffline) await deps.bus.publish({ type: 'agents' });
+      if (present.wasOffline) await deps.bus.publish({ type: 'agents', agentId: present.agentId });
       const supervisor = await isSupervisor(deps.db, present.agentId);
       await fanout.ready(present.agentId);
       // From here to streams.add, synchronous: nothing is broadcast between the snapshot and the

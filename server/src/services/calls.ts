@@ -131,7 +131,7 @@ export async function acceptCall(deps: Deps, agent: { agentId: string; name: str
     }
     return applyCallEvent(q, locked, { type: 'accept', agentId: agent.agentId }, { agentName: agent.name });
   });
-  await deps.bus.publish({ type: 'queue' }, { type: 'agents' }, { type: 'call', callId });
+  await deps.bus.publish({ type: 'queue' }, { type: 'agents', callId }, { type: 'call', callId });
   await deps.mediaSync.follow(callId);
   return grantFor(deps, callId, { kind: 'agent', agentId: agent.agentId }, agent.name, tabId);
 }
@@ -174,7 +174,7 @@ export async function hangupCall(deps: Deps, actor: Actor, callId: string, opts:
     const applied = await applyCallEvent(q, call, { type: 'hangup', by });
     return { ...applied, remove: [...remove, ...applied.remove] };
   });
-  await deps.bus.publish({ type: 'queue' }, { type: 'agents' }, { type: 'call', callId });
+  await deps.bus.publish({ type: 'queue' }, { type: 'agents', callId }, { type: 'call', callId });
   // Ending never waits for LiveKit: the record says ended; the reconciler closes the room if this fails.
   await deps.mediaSync.follow(callId, { remove: result.remove }).catch((err) => deps.log.warn({ err, callId }, 'room not closed yet'));
 }

@@ -116,7 +116,7 @@ export async function phoneLegEnded(deps: Deps, ref: { transferId: string; outco
     return null;
   });
   if (!result?.changed) return;
-  await deps.bus.publish({ type: 'transfer', transferId: ref.transferId, callId: peek.callId }, { type: 'call', callId: peek.callId }, { type: 'agents' }, { type: 'queue' });
+  await deps.bus.publish({ type: 'transfer', transferId: ref.transferId, callId: peek.callId }, { type: 'call', callId: peek.callId }, { type: 'agents', callId: peek.callId }, { type: 'queue' });
   await deps.mediaSync.follow(peek.callId, { remove: result.remove }).catch(() => undefined); // dirty: the reconciler retries
   await followPhoneLegs(deps, peek.callId);
 }
@@ -158,7 +158,7 @@ export async function streamStarted(deps: Deps, token: string): Promise<StreamGr
       return applyTransferEvent(q, call, open, { type: 'phone_answered' });
     });
     if (result.changed) {
-      await deps.bus.publish({ type: 'transfer', transferId: leg.transferId!, callId: leg.callId }, { type: 'call', callId: leg.callId }, { type: 'agents' });
+      await deps.bus.publish({ type: 'transfer', transferId: leg.transferId!, callId: leg.callId }, { type: 'call', callId: leg.callId }, { type: 'agents', callId: leg.callId });
     }
   }
   const identity = leg.role === 'caller' ? callerIdentity(leg.callId) : phoneIdentity(leg.transferId!);

@@ -169,6 +169,6 @@ async function agentGone(deps: Deps, callId: string, identity: string, agentId: 
     return applyCallEvent(q, call, { type: 'agent_left', agentId });
   });
   if (!result?.changed) return;
-  await deps.bus.publish({ type: 'queue' }, { type: 'agents' }, { type: 'call', callId });
+  await deps.bus.publish({ type: 'queue' }, { type: 'agents', callId }, { type: 'call', callId });
   await deps.mediaSync.follow(callId, { remove: result.remove }).catch(() => undefined); // dirty: retried
 }

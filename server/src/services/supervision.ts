@@ -23,7 +23,7 @@ import { isSupervisor, listAgentPresence } from '../store/agents-repo.js';
 import { addCallEvent } from '../store/calls-repo.js';
 import { sqlList, type Queryable } from '../store/db.js';
 import * as monitors from '../store/monitors-repo.js';
-import { listQueueStats } from '../store/queues-repo.js';
+import { listQueueStats } from './queues.js';
 import { lockCall } from './calls.js';
 import type { Deps } from './deps.js';
 import { loadRoomRecord } from './media-sync.js';

@@ -47,7 +47,7 @@ async function lockTransfer(q: Queryable, id: string) {
 }
 
 async function publishTransfer(deps: Deps, transferId: string, callId: string) {
-  await deps.bus.publish({ type: 'transfer', transferId, callId }, { type: 'call', callId }, { type: 'agents' }, { type: 'queue' });
+  await deps.bus.publish({ type: 'transfer', transferId, callId }, { type: 'call', callId }, { type: 'agents', callId }, { type: 'queue' });
 }
 
 /** The mode a transfer runs in: a queue target is always blind, a phone target always warm. */
@@ -125,7 +125,7 @@ export async function startTransfer(
           : await applyCallEvent(q, call, { type: 'hold', agentId: agent.agentId, forTransfer: true }, { transferId: id });
     return { call: applied.call, holdsBefore: call.holdCount, remove: applied.remove };
   });
-  await deps.bus.publish({ type: 'call', callId }, ...(mode === 'blind' ? ([{ type: 'queue' }, { type: 'agents' }] as const) : []));
+  await deps.bus.publish({ type: 'call', callId }, ...(mode === 'blind' ? ([{ type: 'queue' }, { type: 'agents', callId }] as const) : []));
   transferStarted(target.type);
   // The caller is held (or waiting) in the record and A is out of it; if LiveKit lags, B cannot
   // join either, and the reconciler fixes the room before anyone else is let in. The 503 comes after the summary.

@@ -53,7 +53,7 @@ export async function submitWrapUp(
     await addCallEvent(q, callId, w.doneAt ? 'disposition_set' : 'wrapped_up', detail); // by the agent (others say by: timeout/replaced)
     return { w: done, changed: true };
   });
-  if (result.changed) await deps.bus.publish({ type: 'agents' }, { type: 'call', callId });
+  if (result.changed) await deps.bus.publish({ type: 'agents', callId }, { type: 'call', callId });
   return result.w;
 }
 
@@ -74,6 +74,6 @@ export async function endOverdueWrapUps(deps: Deps): Promise<number> {
     if (timeoutS > 0) for (const r of rows) await addCallEvent(q, r.callId, 'wrapped_up', { agentId: r.agentId, by: 'timeout' });
     return rows;
   });
-  if (ended.length) await deps.bus.publish({ type: 'agents' }, ...ended.map((r) => ({ type: 'call' as const, callId: r.callId })));
+  if (ended.length) await deps.bus.publish(...ended.flatMap((r) => [{ type: 'agents' as const, agentId: r.agentId }, { type: 'call' as const, callId: r.callId }]));
   return ended.length;
 }

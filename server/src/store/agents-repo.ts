@@ -114,9 +114,6 @@ const PRESENCE_SQL = `
       ELSE ${presence('available')}
     END AS status) p`;
 
-/** The presence query ($1: WRAP_UP_TIMEOUT_S) for queries that count agents by presence (store/queues-repo.ts). */
-export const PRESENCE_QUERY = PRESENCE_SQL;
-
 type PresenceRow = Omit<AgentPresence, 'engagement'> & EngagementRef;
 const toPresence = ({ kind, callId, transferId, ...agent }: PresenceRow): AgentPresence => ({
   ...agent,
@@ -131,9 +128,12 @@ export async function ringingTransfersToOfflineTargets(q: Queryable): Promise<st
   return rows.map((r) => r.id);
 }
 
-/** Every agent's presence (and engagement), from the one query. wrapUpS: WRAP_UP_TIMEOUT_S. */
-export async function listAgentPresence(q: Queryable, wrapUpS: number): Promise<AgentPresence[]> {
-  return (await q.query<PresenceRow>(`${PRESENCE_SQL} ORDER BY a.name, a.id`, [wrapUpS])).map(toPresence);
+/** Every agent's presence (and engagement), or just these agents', from the one query. wrapUpS: WRAP_UP_TIMEOUT_S. */
+export async function listAgentPresence(q: Queryable, wrapUpS: number, ids?: string[]): Promise<AgentPresence[]> {
+  const rows = ids
+    ? await q.query<PresenceRow>(`${PRESENCE_SQL} WHERE a.id = ANY($2) ORDER BY a.name, a.id`, [wrapUpS, ids])
+    : await q.query<PresenceRow>(`${PRESENCE_SQL} ORDER BY a.name, a.id`, [wrapUpS]);
+  return rows.map(toPresence);
 }
 
 /** One agent's presence and what they are engaged in, from the same query (so the two never disagree). */

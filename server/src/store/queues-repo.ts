@@ -2,8 +2,7 @@
 // 'general' (calls-repo.ts memberOf says it once for SQL).
 import { DEFAULT_QUEUE_ID } from '@warmline/contract';
 import type { QueueDef } from '../config-queues.js';
-import { PRESENCE_QUERY } from './agents-repo.js';
-import { memberOf } from './calls-repo.js';
+import type { WaitingCall } from '../domain/queue-stats.js';
 import type { Queryable } from './db.js';
 
 export interface QueueRecord {
@@ -11,19 +10,6 @@ export interface QueueRecord {
   name: string;
   position: number;
   active: boolean;
-}
-
-export interface QueueStatsRow {
-  id: string;
-  name: string;
-  waiting: number;
-  longestWaitS: number | null;
-  /** When the call waiting longest (re-)entered the queue: the supervisor board ticks from it. */
-  oldestQueuedAt: Date | null;
-  availableAgents: number;
-  /** Members whose console is present (any status but offline). */
-  signedIn: number;
-  mine: boolean;
 }
 
 const COLS = 'id, name, position, active';
@@ -45,32 +31,29 @@ export async function queueNames(q: Queryable, ids: string[]): Promise<Map<strin
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
-/**
- * Every active queue (and an inactive one that still has calls waiting) with its waiting calls,
- * the longest wait, its agents available now and signed in (the presence query's own notion) and
- * whether agent `agentId` belongs to it (null: nobody; `mine` is then meaningless, the event fan-out
- * works it out per membership). One query, whatever the number of queues: GET /api/queues, the
- * supervisor board and the event fan-out all read it.
- */
-export async function listQueueStats(q: Queryable, agentId: string | null, wrapUpS: number): Promise<QueueStatsRow[]> {
-  return q.query<QueueStatsRow>(
-    `WITH p AS (${PRESENCE_QUERY}),
-     w AS (SELECT queue_id, count(*)::int AS waiting, min(queued_at) AS oldest FROM calls WHERE state = 'waiting' GROUP BY queue_id),
-     m AS (SELECT a.id AS agent_id, coalesce(aq.queue_id, '${DEFAULT_QUEUE_ID}') AS queue_id
-           FROM agents a LEFT JOIN agent_queues aq ON aq.agent_id = a.id),
-     av AS (SELECT m.queue_id, count(*) FILTER (WHERE p.status = 'available')::int AS n,
-                   count(*) FILTER (WHERE p.status <> 'offline')::int AS signed_in
-            FROM m JOIN p ON p.id = m.agent_id GROUP BY m.queue_id)
-     SELECT qu.id, qu.name, coalesce(w.waiting, 0) AS waiting,
-            CASE WHEN w.oldest IS NULL THEN NULL ELSE greatest(0, floor(extract(epoch FROM now() - w.oldest)))::int END AS "longestWaitS",
-            w.oldest AS "oldestQueuedAt",
-            coalesce(av.n, 0) AS "availableAgents", coalesce(av.signed_in, 0) AS "signedIn",
-            ${memberOf('$2', 'qu.id')} AS mine
-     FROM queues qu LEFT JOIN w ON w.queue_id = qu.id LEFT JOIN av ON av.queue_id = qu.id
-     WHERE qu.active OR w.waiting > 0
-     ORDER BY qu.position, qu.id`,
-    [wrapUpS, agentId],
+/** Every queue, active or not (the queue stats show an inactive one while calls wait in it). */
+export async function listAllQueues(q: Queryable): Promise<QueueRecord[]> {
+  return q.query<QueueRecord>(`SELECT ${COLS} FROM queues ORDER BY position, id`);
+}
+
+/** Which queue each waiting call waits in, since when. */
+export async function listWaitingCalls(q: Queryable): Promise<WaitingCall[]> {
+  return q.query<WaitingCall>(`SELECT queue_id AS "queueId", queued_at AS "queuedAt" FROM calls WHERE state = 'waiting'`);
+}
+
+/** Each agent's queues (these agents, or everyone); an agent with none is absent (general). */
+export async function listMemberships(q: Queryable, agentIds?: string[]): Promise<Map<string, string[]>> {
+  const rows = await q.query<{ agent_id: string; queue_id: string }>(
+    `SELECT agent_id, queue_id FROM agent_queues ${agentIds ? 'WHERE agent_id = ANY($1)' : ''} ORDER BY agent_id, queue_id`,
+    agentIds ? [agentIds] : [],
   );
+  const out = new Map<string, string[]>();
+  for (const r of rows) {
+    const list = out.get(r.agent_id);
+    if (list) list.push(r.queue_id);
+    else out.set(r.agent_id, [r.queue_id]);
+  }
+  return out;
 }
 
 /**

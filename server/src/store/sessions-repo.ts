@@ -18,8 +18,9 @@ export async function findSessionAgent(q: Queryable, tokenHash: string): Promise
 }
 
 /** True when there was such a session. */
-export async function deleteSession(q: Queryable, tokenHash: string): Promise<boolean> {
-  return (await q.query('DELETE FROM sessions WHERE token_hash = $1 RETURNING 1', [tokenHash])).length > 0;
+/** Deletes the session; returns its agent (null: there was none). */
+export async function deleteSession(q: Queryable, tokenHash: string): Promise<string | null> {
+  return (await q.query<{ agent_id: string }>('DELETE FROM sessions WHERE token_hash = $1 RETURNING agent_id', [tokenHash]))[0]?.agent_id ?? null;
 }
 
 // Presence: an open event stream keeps its session present until now() + aliveS (database
