@@ -1,8 +1,9 @@
 // Worker thread for the scale benchmark (bench/scale.ts): holds a share of the agent consoles'
 // event streams (/api/events) and behaves like the console does with them, so the load
 // generator's own event loop is not what limits 1,000 streams (its delay is reported).
-//   routed (the console of issue 13): lists come in the stream; a `call`/`transfer` event or our
-//     own presence changing in an `agents` event refetches /api/agents/me; /me every 60 s.
+//   routed (the console of issue 13): lists and our home (`me`) come in the stream; /me is
+//     refetched only when the stream carries no homes (then on a `call`/`transfer` event or our
+//     own presence changing) or says `me: null`, and when no home came for 5 minutes.
 //   legacy (the old console): every event refetches — `call`/`transfer` → /me, `queue` →
 //     /api/queue, `agents` → /api/agents — plus /me every 5 s and both lists every 15 s.
 // Refetches are coalesced per console and resource like useAgentData's (one in flight, one
@@ -37,7 +38,7 @@ export interface WorkerResult {
   op: 'result';
   /** ms from the action's response to the event's arrival (0 when the event beat the response: the API publishes before it answers). */
   callEvent: Float64Array;
-  /** ms from the action's response until /me, refetched for that event, has answered. */
+  /** ms from the action's response until the console has its home after that event (`me` in the stream, or /me answered). */
   callMe: Float64Array;
   /** ms from the action's response until the console knows the queue changed (a call in / out). */
   queue: Float64Array;
@@ -113,6 +114,9 @@ class Console {
   /** This stream carries the queue stats (the current server): no GET /api/queues. */
   private streamStats = false;
   private pendingCalls = new Set<string>();
+  /** The stream carries our home (`me`): no refetch on call events. */
+  private streamHomes = false;
+  private homeAt = 0;
   private inflight: Record<string, boolean> = {};
   private again: Record<string, boolean> = {};
   req: http.ClientRequest | null = null;
@@ -174,7 +178,7 @@ class Console {
       }
     }
     const mine = list.find((a) => a.id === this.spec.agentId);
-    if (mine && !legacy && this.myStatus !== null && mine.status !== this.myStatus) this.refetchMe();
+    if (mine && !legacy && !this.streamHomes && this.myStatus !== null && mine.status !== this.myStatus) this.refetchMe();
     if (mine) this.myStatus = mine.status;
   }
 
@@ -192,7 +196,15 @@ class Console {
       const callId = (JSON.parse(data) as { callId: string }).callId;
       push(this.callEvent, callId, t);
       this.pendingCalls.add(callId);
-      this.refetchMe();
+      if (!this.streamHomes) this.refetchMe();
+      return;
+    }
+    if (type === 'me') {
+      this.streamHomes = true;
+      this.homeAt = t;
+      if (data === 'null') return this.refetchMe();
+      for (const id of this.pendingCalls) push(this.callMe, id, t);
+      this.pendingCalls = new Set();
       return;
     }
     if (queuesRefetch && type === 'queue' && data.includes('"stats":')) this.streamStats = true;
@@ -263,7 +275,9 @@ class Console {
         this.refetchQueue();
         this.refetchAgents();
       });
-    } else every(60_000, () => this.refetchMe());
+    } else every(60_000, () => {
+      if (!this.streamHomes || now() - this.homeAt >= 300_000) this.refetchMe();
+    });
     this.refetchMe();
   }
 }

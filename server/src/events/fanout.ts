@@ -18,13 +18,15 @@
 //   that reconnects gets the full lists again.
 // EVENTS_FANOUT=legacy restores the old behaviour (every event to every stream, no lists), for
 // the scale benchmark's comparison.
-import type { PresenceStatus } from '@warmline/contract';
+import { OPEN_TRANSFER_STATES, type PresenceStatus } from '@warmline/contract';
 import { queuesOf, queueStats, type QueueDefinition, type QueueStatsRow } from '../domain/queue-stats.js';
 import type { Deps } from '../services/deps.js';
 import { callView } from '../services/views.js';
 import { listAgentPresence, type AgentPresence } from '../store/agents-repo.js';
 import { listQueue } from '../store/calls-repo.js';
 import { listAllQueues, listMemberships } from '../store/queues-repo.js';
+import { sqlList } from '../store/db.js';
+import { homePusher, type Audiences } from './home-push.js';
 import type { AppEvent } from './bus.js';
 import { heartbeatMs, streamsOf } from './streams.js';
 
@@ -35,25 +37,32 @@ export interface Fanout {
   ready(agentId: string): Promise<void>;
   /** SSE text that opens this agent's stream: the full queue and agents lists ('' in legacy mode or before any list). */
   snapshot(agentId: string): string;
+  /** A stream of this agent's has just opened: its home follows the lists (`me`). */
+  opened(agentId: string): void;
   stop(): void;
 }
 
 const sse = (type: string, data: unknown) => `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
 
-/** Agents who take or took part in each call (the `call`/`transfer` audience), one statement for a burst. */
-async function audiences(db: Deps['db'], callIds: string[]): Promise<Map<string, Set<string>>> {
-  const rows = await db.query<{ call_id: string; agent_id: string }>(
-    `SELECT id AS call_id, agent_id FROM calls WHERE id = ANY($1) AND agent_id IS NOT NULL
-     UNION SELECT call_id, from_agent_id FROM transfers WHERE call_id = ANY($1)
-     UNION SELECT call_id, target_agent_id FROM transfers WHERE call_id = ANY($1) AND target_agent_id IS NOT NULL
-     UNION SELECT call_id, detail->>'agentId' FROM call_events WHERE call_id = ANY($1) AND type = 'accepted'`,
+/**
+ * Agents who take or took part in each call (the `call`/`transfer` audience), one statement for a
+ * burst; `true` for those the call's record names now (its agent while live, either side of its
+ * open transfer), whose console's home changes with it whatever it showed before.
+ */
+async function audiences(db: Deps['db'], callIds: string[]): Promise<Audiences> {
+  const open = sqlList(OPEN_TRANSFER_STATES);
+  const rows = await db.query<{ call_id: string; agent_id: string; current: boolean }>(
+    `SELECT id AS call_id, agent_id, state <> 'ended' AS current FROM calls WHERE id = ANY($1) AND agent_id IS NOT NULL
+     UNION ALL SELECT call_id, from_agent_id, state IN ${open} FROM transfers WHERE call_id = ANY($1)
+     UNION ALL SELECT call_id, target_agent_id, state IN ${open} FROM transfers WHERE call_id = ANY($1) AND target_agent_id IS NOT NULL
+     UNION ALL SELECT call_id, detail->>'agentId', false FROM call_events WHERE call_id = ANY($1) AND type = 'accepted'`,
     [callIds],
   );
-  const out = new Map<string, Set<string>>();
+  const out: Audiences = new Map();
   for (const r of rows) {
-    const set = out.get(r.call_id) ?? new Set<string>();
-    set.add(r.agent_id);
-    out.set(r.call_id, set);
+    const members = out.get(r.call_id) ?? new Map<string, boolean>();
+    members.set(r.agent_id, members.get(r.agent_id) === true || r.current);
+    out.set(r.call_id, members);
   }
   return out;
 }
@@ -69,23 +78,28 @@ function createFanout(deps: FanoutDeps): Fanout {
   // a busy database makes bigger batches, never a queue of lookups.
   let pending: AppEvent[] = [];
   let delivering = false;
-  const NOBODY = new Set<string>();
+  const NOBODY = new Map<string, boolean>();
+  const homes = homePusher(deps, streams);
   const drain = async () => {
     delivering = true;
     try {
-      while (pending.length && !stopped) {
+      while ((pending.length || homes.waiting()) && !stopped) {
         const batch = pending;
         pending = [];
-        await deliver(batch).catch((err) => deps.log.warn({ err }, 'event fan-out'));
+        if (batch.length) await deliver(batch).catch((err) => deps.log.warn({ err }, 'event fan-out'));
+        await homes.send();
       }
     } finally {
       delivering = false;
     }
   };
+  const kick = () => {
+    if (!delivering) setImmediate(() => void (delivering || drain())); // the rest of this NOTIFY's events join
+  };
 
   async function deliver(batch: AppEvent[]) {
     if (streams.count() === 0) return;
-    let byCall: Map<string, Set<string>> | null = null;
+    let byCall: Audiences | null = null;
     try {
       byCall = await audiences(deps.db, [...new Set(batch.map((e) => (e as { callId: string }).callId))]);
     } catch (err) {
@@ -95,9 +109,12 @@ function createFanout(deps: FanoutDeps): Fanout {
       const { type, ...data } = e;
       const text = sse(type, data);
       const callId = (e as { callId: string }).callId;
-      const targets = byCall ? streams.ofAgents(byCall.get(callId) ?? NOBODY) : streams.all();
+      const targets = byCall ? streams.ofAgents(new Set((byCall.get(callId) ?? NOBODY).keys())) : streams.all();
       for (const s of targets) s.write(text);
     }
+    // Then each console whose home may have changed gets it (`me`), instead of asking for it.
+    if (byCall) homes.afterCallEvents(byCall);
+    else for (const s of streams.all()) homes.want(s.agentId);
   }
 
   // --- queue / agents: lists, coalesced ------------------------------------------------------
@@ -165,7 +182,7 @@ function createFanout(deps: FanoutDeps): Fanout {
       queueDefs = await listAllQueues(deps.db);
     } else {
       const ids = new Set(agentIds);
-      if (callIds.size) for (const set of (await audiences(deps.db, [...callIds])).values()) for (const id of set) ids.add(id);
+      if (callIds.size) for (const members of (await audiences(deps.db, [...callIds])).values()) for (const id of members.keys()) ids.add(id);
       if (ids.size === 0) return;
       list = await listAgentPresence(deps.db, wrapUpS, [...ids]);
     }
@@ -278,9 +295,13 @@ function createFanout(deps: FanoutDeps): Fanout {
       for (const s of streams.all()) s.write(text);
       return;
     }
+    if (e.type === 'agents' && e.agentId && streams.hasAgent(e.agentId)) {
+      homes.want(e.agentId); // their own status, chosen in another tab: that console's home says so
+      kick();
+    }
     if (e.type === 'queue' || e.type === 'agents') return markDirty(e);
     pending.push(e);
-    if (!delivering) setImmediate(() => void (delivering || drain())); // the rest of this NOTIFY's events join
+    kick();
   });
 
   return {
@@ -305,6 +326,11 @@ function createFanout(deps: FanoutDeps): Fanout {
     snapshot(agentId) {
       if (legacy) return '';
       return (computed.queue && computed.agents ? queueText(membershipKey(agentId)) : '') + (computed.agents ? fullAgentsText() : '');
+    },
+    opened(agentId) {
+      if (legacy) return;
+      homes.want(agentId);
+      kick();
     },
     stop() {
       stopped = true;

@@ -33,6 +33,9 @@ export interface StreamRegistry {
   all(): IterableIterator<OpenStream>;
   /** The open streams of these agents, plus every supervisor's. */
   ofAgents(agentIds: ReadonlySet<string>): OpenStream[];
+  /** This agent's own open streams (a console per tab). */
+  ofAgent(agentId: string): Iterable<OpenStream>;
+  hasAgent(agentId: string): boolean;
 }
 
 export function heartbeatMs(offlineAfterS: number): number {
@@ -116,6 +119,12 @@ function createStreamRegistry(deps: Pick<Deps, 'db' | 'config' | 'log'>): Stream
     },
     *all() {
       for (const set of byToken.values()) yield* set;
+    },
+    ofAgent(agentId) {
+      return byAgent.get(agentId) ?? [];
+    },
+    hasAgent(agentId) {
+      return byAgent.has(agentId);
     },
     ofAgents(agentIds) {
       const out = new Set(supervisors);

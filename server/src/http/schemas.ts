@@ -42,7 +42,12 @@ export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength:
 export type IdParams = Static<typeof IdParams>;
 
 export const JoinInfo = Type.Object(
-  { token: Type.String(), livekitUrl: Type.String(), room: Type.String() },
+  {
+    token: Type.String(),
+    livekitUrl: Type.String(),
+    room: Type.String(),
+    issuedAt: Type.Optional(Type.String({ format: 'date-time', description: 'When the grant was made (server clock), after the change that allows the join was stored' })),
+  },
   { ...Closed, description: 'What a browser needs to join the LiveKit room.' },
 );
 export type JoinInfo = Static<typeof JoinInfo>;
@@ -245,6 +250,10 @@ export const AgentHome = Type.Object(
     currentCall: nullable(CallView),
     incomingTransfers: Type.Array(TransferView),
     outgoingTransfer: nullable(TransferView),
+    readAt: Type.String({
+      format: 'date-time',
+      description: "When the read began (server clock): a console keeps the newest of the homes it gets (GET and the event stream's `me`) and compares it with a grant's issuedAt",
+    }),
   },
   {
     ...Closed,

@@ -1,7 +1,8 @@
-// Server-sent events for agent consoles. A stream opens with the queue and agents lists, then
-// carries every change to them, and says which of the agent's calls and transfers changed (the
-// console refetches /api/agents/me for those); see events/fanout.ts. A console that reconnects
-// starts from the full lists again, so a missed event costs a moment, never correctness.
+// Server-sent events for agent consoles. A stream opens with the queue and agents lists and the
+// agent's home (`me`: GET /api/agents/me), then carries every change to them: which of the
+// agent's calls and transfers changed, and the home again when it may have (events/fanout.ts,
+// events/home-push.ts). A console that reconnects starts from the full lists again, so a missed
+// event costs a moment, never correctness.
 import { fanoutOf } from '../events/fanout.js';
 import { streamsOf, type OpenStream } from '../events/streams.js';
 import { AppError } from '../errors.js';
@@ -20,7 +21,7 @@ export const eventRoutes: RoutePlugin = agentScope(async (app, { deps }) => {
   });
   app.get(
     '/api/events',
-    { schema: { tags: ['agents'], summary: 'Server-sent events: queue, agents, call, transfer' } },
+    { schema: { tags: ['agents'], summary: 'Server-sent events: queue, agents, call, transfer, me (the agent home, as GET /api/agents/me; null: read it yourself)' } },
     async (req, reply) => {
       const tokenHash = deps.secrets.hash(sessionToken(req) ?? '');
       const present = await markSessionPresent(deps.db, tokenHash, deps.config.presenceOfflineAfterS);
@@ -52,6 +53,7 @@ export const eventRoutes: RoutePlugin = agentScope(async (app, { deps }) => {
         close: (last) => (done(), reply.raw.end(last)),
       };
       streams.add(stream);
+      fanout.opened(present.agentId);
       req.raw.on('close', done);
       reply.raw.on('close', done);
       if (reply.raw.destroyed || reply.raw.socket?.destroyed !== false) done(); // gone while we marked presence

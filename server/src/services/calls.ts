@@ -29,6 +29,8 @@ export interface JoinGrant {
   token: string;
   livekitUrl: string;
   room: string;
+  /** ISO time the grant was made: a /me read that began after it knows the change that allowed the join. */
+  issuedAt?: string;
 }
 
 export async function lockCall(q: Queryable, id: string): Promise<CallRecord> {
@@ -54,7 +56,7 @@ export async function grantFor(deps: Deps, callId: string, member: Member, name:
   const identity =
     member.kind === 'caller' ? callerIdentity(callId) : member.kind === 'agent' ? agentIdentity(member.agentId) : phoneIdentity(member.transferId);
   const token = await deps.media.token({ room: rec.room, identity, name, permission, attributes: tabId ? { tab: tabId } : undefined });
-  return { token, livekitUrl: deps.media.clientUrl, room: rec.room };
+  return { token, livekitUrl: deps.media.clientUrl, room: rec.room, issuedAt: new Date().toISOString() };
 }
 
 /** `inTx` runs in the same transaction (a phone caller's leg is stored with its call). */

@@ -169,6 +169,7 @@ export async function getTransferView(q: Queryable, id: string) {
  */
 export async function agentHome(q: Queryable, agentId: string, wrapUpS: number): Promise<AgentHome> {
   for (let attempt = 1; ; attempt++) {
+    const readAt = new Date().toISOString();
     const me = await getAgentPresence(q, agentId, wrapUpS);
     if (!me) throw notFound('agent', agentId);
     const open = await transfers.openTransfersForAgent(q, agentId);
@@ -183,6 +184,7 @@ export async function agentHome(q: Queryable, agentId: string, wrapUpS: number):
       currentCall: e.kind === 'on_call' ? e.call : null,
       incomingTransfers: views.filter((t) => t.target.agentId === agentId),
       outgoingTransfer: views.find((t) => t.fromAgent.id === agentId) ?? null,
+      readAt,
     };
   }
 }

@@ -5,7 +5,8 @@
 //   from them end equal to what the API says;
 // - `queue` events also carry the queue stats (GET /api/queues for that agent, `mine` included),
 //   again when the queue or presence changes them, so consoles need not poll GET /api/queues;
-// - `call` and `transfer` events reach only the agents in that call (and supervisors).
+// - `call` and `transfer` events reach only the agents in that call (and supervisors), and those
+//   agents get their home (`me`, GET /api/agents/me) again, so consoles need not refetch it.
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent } from '../../src/store/agents-admin.js';
@@ -245,6 +246,46 @@ describe('event stream', () => {
     expect(callEventsFor(bob, call.id).some((e) => e.type === 'transfer')).toBe(true);
     expect(callEventsFor(sam, call.id).length).toBeGreaterThan(0); // a supervisor reads every call
     await as('carol')('POST', '/api/agents/me/status', { status: 'available' });
+  });
+
+  it("each console gets its agent's home (`me`) at open and after each change to their calls, as GET /api/agents/me says; a colleague not in the call gets none", async () => {
+    const [alice, bob, carol] = await Promise.all([openConsole(tokens.alice), openConsole(tokens.bob), openConsole(tokens.carol)]);
+    const homes = (c: Console) => c.events.filter((e) => e.type === 'me').map((e) => e.data);
+    const last = (c: Console) => homes(c).at(-1);
+    const withoutReadAt = ({ readAt: _, ...home }: { readAt: string }) => home;
+    /** The console's newest home is what GET /api/agents/me says now (readAt aside). */
+    const current = async (c: Console, who: Who) => {
+      const h = last(c);
+      return h !== undefined && h !== null && isDeepStrictEqual(withoutReadAt(h), withoutReadAt(await get(who, '/api/agents/me')));
+    };
+    for (const [c, who] of [[alice, 'alice'], [bob, 'bob'], [carol, 'carol']] as const) await eventually(() => current(c, who), 10_000, `${who}'s home at open`);
+    const carolHomes = homes(carol).length;
+
+    const call = (await client(stack.baseUrl)('POST', '/api/calls', { name: 'Heidi', reason: 'Homes in the stream' })).body as { id: string };
+    expect((await as('alice')('POST', `/api/calls/${call.id}/accept`)).status).toBe(200);
+    await eventually(async () => last(alice)?.engagement.kind === 'on_call' && (await current(alice, 'alice')), 10_000, 'alice on the call');
+    const t = await as('alice')('POST', `/api/calls/${call.id}/transfers`, { target: { type: 'agent', agentId: ids.bob }, notes: 'Wants a refund.' });
+    expect(t.status).toBe(201);
+    await eventually(async () => last(bob)?.engagement.kind === 'ringing' && (await current(bob, 'bob')), 10_000, 'bob rung');
+    await eventually(async () => last(alice)?.outgoingTransfer?.id === t.body.id && (await current(alice, 'alice')), 10_000, "alice's transfer");
+    expect((await as('bob')('POST', `/api/transfers/${t.body.id}/accept`)).status).toBe(200);
+    await eventually(async () => last(bob)?.engagement.kind === 'consulting' && (await current(bob, 'bob')), 10_000, 'bob consulting');
+    expect((await as('alice')('POST', `/api/transfers/${t.body.id}/complete`, {})).status).toBe(200);
+    await eventually(async () => last(bob)?.engagement.kind === 'on_call' && (await current(bob, 'bob')), 10_000, 'bob has the call');
+    await eventually(() => current(alice, 'alice'), 10_000, 'alice handed it over');
+    expect(last(alice).engagement.kind).not.toBe('on_call');
+    expect((await as('bob')('POST', `/api/calls/${call.id}/hold`, { hold: true })).status).toBe(200);
+    await eventually(async () => last(bob)?.engagement.call?.holdCount === 1 && (await current(bob, 'bob')), 10_000, 'bob holding');
+    expect((await as('bob')('POST', `/api/calls/${call.id}/hangup`)).status).toBe(200);
+    await eventually(() => current(bob, 'bob'), 10_000, 'bob after the hang-up');
+
+    // Homes arrive newest last, and carol, in none of it, got none after her first.
+    for (const c of [alice, bob]) {
+      const times = homes(c).map((h) => Date.parse(h.readAt));
+      expect(times.length).toBeGreaterThan(3);
+      expect([...times].sort((a, b) => a - b)).toEqual(times);
+    }
+    expect(homes(carol).length).toBe(carolHomes);
   });
 
   it('a burst of changes makes a bounded number of list events, and the lists end as the API says', async () => {

@@ -240,6 +240,7 @@ describe('closed response schemas', () => {
       currentCall: engagement.kind === 'on_call' ? engagement.call : null,
       incomingTransfers: [ringing],
       outgoingTransfer: { ...transfer, state: 'failed', failReason: 'target_left', endedAt: '2025-01-01T10:01:00.000Z' },
+      readAt: '2025-01-01T10:02:00.000Z',
     }));
     const ended: CallView = { ...call, state: 'ended', endReason: 'caller_left', transfer: null, timeline: [] };
     const app = Fastify();

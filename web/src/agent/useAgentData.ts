@@ -1,9 +1,13 @@
 // Agent console data: /api/agents/me, /api/queue, /api/agents, kept fresh by the SSE stream
 // (/api/events, server/src/events/fanout.ts). The stream opens with the queue and agents lists and
 // then carries their changes (the whole queue with the queue stats; the agents that changed), so
-// the console does not refetch them (nor poll GET /api/queues); `call`/`transfer` events reach only the agents in that call: /me is refetched
-// then, when our own presence changes in the agents list, on reconnect, on the tab becoming
-// visible, and by a 60 s safety-net poll. A 401 anywhere means "show the sign-in form".
+// the console does not refetch them (nor poll GET /api/queues). The stream also carries our home
+// (`me`, as GET /api/agents/me) when it opens and whenever a change may touch it, so /me is
+// fetched only on first load, on the tab becoming visible, when the stream says `me: null` (the
+// server could not read it) or carries no homes (an older server: then on each `call`/`transfer`
+// event and when our own presence changes), and by a safety-net poll. Homes are kept newest
+// first by their readAt (server clock), whichever way they came. A 401 anywhere means "show the
+// sign-in form".
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '../shared/api';
 import type { CallView, Me, Presence, QueueStat } from '../shared/types';
@@ -14,7 +18,7 @@ export type LiveState = 'connecting' | 'live' | 'reconnecting';
 export interface AgentData {
   auth: AuthState;
   me: Me | null;
-  /** Date.now() when the request that produced `me` was sent. */
+  /** When the read that produced `me` began (its readAt: the server's clock, like a grant's issuedAt). */
   meSentAt: number;
   queue: CallView[];
   agents: Presence[];
@@ -31,7 +35,9 @@ export interface AgentData {
   signedOut(): void;
 }
 
+/** The safety net: /me when no home came for this long (the stream carries them), or every minute (it does not). */
 const ME_POLL_MS = 60_000;
+const ME_QUIET_MS = 300_000;
 /** Lists are fetched over HTTP only when the stream did not bring them this long after opening (an older server). */
 const SNAPSHOT_WAIT_MS = 3000;
 const SSE_RETRY_MS = 3000;
@@ -75,6 +81,19 @@ export function useAgentData(): AgentData {
   const authRef = useRef<AuthState>('checking');
   const meRef = useRef<Me | null>(null);
   meRef.current = me;
+  const meReadAt = useRef(0); // readAt of the home shown
+  const meArrivedAt = useRef(0); // Date.now() when a home last arrived
+  const streamHomes = useRef(false); // this stream carries our home
+
+  /** Shows this home unless a newer one is already shown (a GET and the stream may cross). */
+  const applyMe = useCallback((m: Me) => {
+    const readAt = Date.parse(m.readAt);
+    meArrivedAt.current = Date.now();
+    if (readAt < meReadAt.current) return;
+    meReadAt.current = readAt;
+    setMe(m);
+    setMeSentAt(readAt);
+  }, []);
 
   const setAuthBoth = useCallback((a: AuthState) => {
     authRef.current = a;
@@ -94,11 +113,8 @@ export function useAgentData(): AgentData {
   );
 
   const refreshMe = useCoalesced(async () => {
-    const sentAt = Date.now();
     try {
-      const m = await api.me();
-      setMe(m);
-      setMeSentAt(sentAt);
+      applyMe(await api.me());
       if (authRef.current !== 'signed_in') setAuthBoth('signed_in');
     } catch (err) {
       if (!on401(err) && authRef.current === 'checking') {
@@ -161,6 +177,7 @@ export function useAgentData(): AgentData {
     let gotQueue = false;
     let gotAgents = false;
     let gotStats = false;
+    streamHomes.current = false;
     const parse = (ev: Event): Record<string, unknown> | null => {
       try {
         const d: unknown = JSON.parse((ev as MessageEvent<string>).data);
@@ -174,18 +191,17 @@ export function useAgentData(): AgentData {
       setLive((l) => (l === 'live' ? 'reconnecting' : l));
       es = new EventSource('/api/events', { withCredentials: true });
       gotQueue = gotAgents = gotStats = false;
+      streamHomes.current = false;
       if (snapshotCheck !== null) window.clearTimeout(snapshotCheck);
       snapshotCheck = window.setTimeout(() => {
         snapshotCheck = null;
         if (!gotQueue) void refreshQueue();
         if (!gotAgents) void refreshAgents();
         if (!gotStats) void refreshQueueStats();
+        if (!streamHomes.current) void refreshMe();
       }, SNAPSHOT_WAIT_MS);
-      es.onopen = () => {
-        setLive('live');
-        // Catch up on anything missed while disconnected: /me now; the lists open the stream.
-        void refreshMe();
-      };
+      // Whatever was missed while disconnected: the stream opens with the lists and our home.
+      es.onopen = () => setLive('live');
       es.onerror = () => {
         setLive('reconnecting');
         if (es && es.readyState === EventSource.CLOSED) {
@@ -229,15 +245,25 @@ export function useAgentData(): AgentData {
           });
           return byId.size ? [...next, ...byId.values()] : next; // someone new: at the end until the next full list
         });
-        // Our own presence changed (another tab, a supervisor, a sweep): /me says what we are in.
-        if (myId && changed.some((a) => a.id === myId)) void refreshMe();
+        // Our own presence changed (another tab, a supervisor, a sweep): the stream sends our home;
+        // one that carries no homes has us read it.
+        if (!streamHomes.current && myId && changed.some((a) => a.id === myId)) void refreshMe();
       });
-      es.addEventListener('call', () => void refreshMe());
-      es.addEventListener('transfer', () => void refreshMe());
+      es.addEventListener('me', (ev) => {
+        streamHomes.current = true;
+        const d = parse(ev);
+        if (d && typeof d.readAt === 'string') applyMe(d as unknown as Me);
+        else void refreshMe(); // null: the server could not read it for us
+      });
+      // One of our calls or transfers changed: the `me` that follows says how.
+      es.addEventListener('call', () => void (streamHomes.current || refreshMe()));
+      es.addEventListener('transfer', () => void (streamHomes.current || refreshMe()));
     };
     open();
 
-    const mePoll = window.setInterval(() => void refreshMe(), ME_POLL_MS);
+    const mePoll = window.setInterval(() => {
+      if (!streamHomes.current || Date.now() - meArrivedAt.current >= ME_QUIET_MS) void refreshMe();
+    }, ME_POLL_MS);
     const onVisible = () => {
       // The stream stays open in a hidden tab and keeps the lists; /me may have been throttled.
       if (document.visibilityState === 'visible') void refreshMe();
@@ -253,7 +279,7 @@ export function useAgentData(): AgentData {
       document.removeEventListener('visibilitychange', onVisible);
       setLive('connecting');
     };
-  }, [signedInNow, refreshMe, refreshQueue, refreshAgents, refreshQueueStats]);
+  }, [signedInNow, refreshMe, refreshQueue, refreshAgents, refreshQueueStats, applyMe]);
 
   const signedIn = useCallback(() => {
     void refreshMe();
@@ -262,6 +288,7 @@ export function useAgentData(): AgentData {
   const signedOut = useCallback(() => {
     setAuthBoth('signed_out');
     setMe(null);
+    meReadAt.current = 0;
     setQueue([]);
     setAgents([]);
     setStats({ list: null, at: 0 });

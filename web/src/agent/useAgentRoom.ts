@@ -44,7 +44,8 @@ export function useAgentRoom(me: Me | null, meSentAt: number, refreshMe: () => P
     session.current = s;
     try {
       const grant = await getGrant();
-      s.since = Date.now();
+      // A home read after the grant knows the change that allowed the join (both server clock).
+      s.since = grant.issuedAt ? Date.parse(grant.issuedAt) : Date.now();
       if (session.current !== s) return;
       await callRoom.join(callId, grant.livekitUrl, grant.token);
     } catch (err) {
