@@ -69,7 +69,7 @@ export function phoneHeard(played: readonly PlayedFrame[], freq: number, from: n
 /** What each phone bridge of the stack's API is doing (mode, tracks heard, publish attempts and failures). */
 export function bridgesReport(stack: Stack): string {
   const bridges = phoneBridgesOf(stack.deps);
-  const brief = (l: PhoneBridgeStats) => ({ mode: l.mode, published: l.published, publishAttempts: l.publishAttempts, publishFailures: l.publishFailures, tracks: l.tracks, trackFrames: l.trackFrames, mediaIn: l.mediaIn, mediaOut: l.mediaOut, clearsSent: l.clearsSent });
+  const brief = (l: PhoneBridgeStats) => ({ mode: l.mode, published: l.published, publishAttempts: l.publishAttempts, publishFailures: l.publishFailures, tracks: l.tracks, trackFrames: l.trackFrames, mediaIn: l.mediaIn, mediaOut: l.mediaOut, clearsSent: l.clearsSent, rejoins: l.rejoins, rejoinFailures: l.rejoinFailures });
   return JSON.stringify({
     carried: (bridges?.stats() ?? []).map((l) => ({ role: l.role, ...brief(l) })),
     // A leg that ended says why (stop: the phone hung up; room_disconnected: LiveKit dropped it; …).

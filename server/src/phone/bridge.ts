@@ -8,9 +8,11 @@
 //                 silence, by mode. A `clear` goes first whenever that source changes (mode, or the
 //                 set of tracks heard), so Twilio drops what it buffered of the old one (notes §7).
 //
-// The leg ends once, whatever comes first — the phone's `stop`, the socket closing, the room
-// disconnecting, close() — and the teardown runs in one `finally`: pacer, room (tracks, streams),
-// socket (1000), then onEnd.
+// The leg ends once, whatever comes first — the phone's `stop`, the socket closing, close() — and
+// the teardown runs in one `finally`: pacer, room (tracks, streams), socket (1000), then onEnd.
+// The room connection dropping is not an end when the bridge can rejoin (`rejoin`): the phone is
+// still on the line, so the bridge joins the room again with a fresh token, for as long as the
+// record wants the leg (media returns to the record by itself; only the phone or the record ends it).
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
@@ -19,6 +21,7 @@ import { HoldMusic } from './hold-music.js';
 import { clearMessage, frameText, markMessage, mediaMessage, parseMediaMessage, type StartMessage } from './media-stream.js';
 import { Pacer, type PacerStats } from './pacer.js';
 import { PlayoutDepth, type PlayoutDepthStats } from './playout-depth.js';
+import { DisconnectReason } from '@livekit/rtc-node';
 import { RoomLeg, emptyLegStats, type RoomLegStats } from './room-leg.js';
 import type { LegMode } from '../domain/phone-leg.js';
 
@@ -45,7 +48,17 @@ export interface PhoneBridgeOptions {
   onDtmf?: (digit: string) => void;
   /** Bound on joining the room (default 10 s). */
   connectTimeoutMs?: number;
+  /**
+   * The room connection dropped while the phone is still on the line: a fresh join token for the
+   * same identity, or null when the record no longer wants the leg (then it ends, room_disconnected).
+   * A rejection is retried with backoff. Without it, a dropped room connection ends the leg.
+   */
+  rejoin?: () => Promise<string | null>;
+  /** Backoff between rejoin attempts, ms (default 250, 500, 1000, 2000, 4000, then 4000). */
+  rejoinBackoffMs?: readonly number[];
 }
+
+const REJOIN_BACKOFF_MS = [250, 500, 1000, 2000, 4000] as const;
 
 export interface PhoneBridgeStats extends RoomLegStats {
   mode: LegMode;
@@ -58,6 +71,9 @@ export interface PhoneBridgeStats extends RoomLegStats {
   malformedIn: number;
   /** Frames not sent because the socket's send buffer was backed up. */
   sendSkipped: number;
+  /** Times the room connection dropped and the bridge joined again / attempts that failed. */
+  rejoins: number;
+  rejoinFailures: number;
   pacer: PacerStats;
   /** Twilio's buffer as measured by mark echoes, and frames skipped to shrink it. */
   playout: PlayoutDepthStats;
@@ -84,7 +100,11 @@ export class PhoneBridge {
   private readonly ended = new Promise<EndReason>((resolve) => (this.signalEnd = resolve));
   private connecting: Promise<RoomLeg> | null = null;
   private readonly finished: Promise<void>;
-  private readonly c = { mediaIn: 0, mediaOut: 0, clearsSent: 0, marksIn: 0, malformedIn: 0, sendSkipped: 0 };
+  private readonly c = { mediaIn: 0, mediaOut: 0, clearsSent: 0, marksIn: 0, malformedIn: 0, sendSkipped: 0, rejoins: 0, rejoinFailures: 0 };
+  private rejoining = false;
+  private dropDuringRejoin = false;
+  /** Which room connection is the current one (see connectLeg). */
+  private legGen = 0;
 
   private constructor(private readonly o: PhoneBridgeOptions) {
     this.mode = o.mode;
@@ -104,16 +124,7 @@ export class PhoneBridge {
       await b.finished;
       throw new Error(`phone leg ended before it started: ${b.endReason}`);
     }
-    b.connecting = RoomLeg.connect({
-      livekitUrl: o.livekitUrl,
-      token: o.token,
-      log: o.log,
-      connectTimeoutMs: o.connectTimeoutMs,
-      onDisconnected: () => b.end('room_disconnected'),
-      onTracksChanged: () => {
-        if (b.mode === 'live') b.needClear = true;
-      },
-    });
+    b.connecting = b.connectLeg(o.token);
     try {
       b.leg = await b.connecting;
     } catch (err) {
@@ -148,6 +159,103 @@ export class PhoneBridge {
   stats(): PhoneBridgeStats {
     const leg = this.leg?.stats() ?? emptyLegStats();
     return { ...leg, mode: this.mode, ...this.c, pacer: this.pacer.stats(), playout: this.depth.stats() };
+  }
+
+  private connectLeg(token: string): Promise<RoomLeg> {
+    const o = this.o;
+    const gen = ++this.legGen;
+    return RoomLeg.connect({
+      livekitUrl: o.livekitUrl,
+      token,
+      log: o.log,
+      connectTimeoutMs: o.connectTimeoutMs,
+      // Only the newest connection's drop counts (an older one is already being let go).
+      onDisconnected: (reason) => {
+        if (gen === this.legGen) this.roomDropped(reason);
+      },
+      onTracksChanged: () => {
+        if (this.mode === 'live') this.needClear = true;
+      },
+    });
+  }
+
+  /**
+   * LiveKit dropped the room connection. A second connection with the same identity took it over
+   * (DUPLICATE_IDENTITY): this one is superseded and ends. Otherwise, the phone is still on the line:
+   * rejoin (if the bridge can), and end only when the record says the leg is over.
+   */
+  private roomDropped(reason: DisconnectReason | undefined) {
+    if (this.endReason) return;
+    this.o.log.warn({ reason, rejoin: !!this.o.rejoin }, 'phone leg: room connection dropped');
+    if (!this.o.rejoin || reason === DisconnectReason.DUPLICATE_IDENTITY || (!this.leg && !this.rejoining)) {
+      this.end('room_disconnected'); // (no leg yet and not rejoining: start() is still connecting)
+      return;
+    }
+    if (this.rejoining) {
+      this.dropDuringRejoin = true; // the new connection dropped as it came up: once more
+      return;
+    }
+    this.rejoining = true;
+    void (async () => {
+      try {
+        do {
+          this.dropDuringRejoin = false;
+          await this.rejoinRoom();
+        } while (this.dropDuringRejoin && !this.endReason);
+      } catch (err) {
+        this.o.log.error({ err }, 'phone leg: rejoin failed');
+        this.end('error');
+      } finally {
+        this.rejoining = false;
+      }
+    })();
+  }
+
+  private async rejoinRoom() {
+    const old = this.leg;
+    // No room meanwhile: the phone hears silence (live) or hold music, and nothing is captured.
+    this.leg = null;
+    this.needClear = true;
+    void old?.close().catch(() => undefined); // its room is gone; tracks and streams are let go meanwhile
+    const backoff = this.o.rejoinBackoffMs ?? REJOIN_BACKOFF_MS;
+    for (let attempt = 0; !this.endReason; attempt++) {
+      try {
+        const token = await this.o.rejoin!();
+        if (this.endReason) return;
+        if (token === null) {
+          this.o.log.info('phone leg: the record no longer wants the leg; not rejoining');
+          this.end('room_disconnected');
+          return;
+        }
+        const connecting = this.connectLeg(token);
+        this.connecting = connecting; // the teardown closes a leg still connecting
+        const leg = await connecting;
+        if (this.endReason) {
+          await leg.close().catch(() => undefined); // ended meanwhile; run() may already have finished
+          return;
+        }
+        this.leg = leg;
+        this.c.rejoins++;
+        this.apply(this.mode);
+        this.needClear = true;
+        this.o.log.info({ attempt, mode: this.mode }, 'phone leg: rejoined the room');
+        return;
+      } catch (err) {
+        this.c.rejoinFailures++;
+        this.o.log.warn({ err: String(err), attempt }, 'phone leg: rejoin failed; retrying');
+        await this.sleepUnlessEnded(backoff[Math.min(attempt, backoff.length - 1)] ?? 1000);
+      }
+    }
+  }
+
+  private sleepUnlessEnded(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      void this.ended.then(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
   }
 
   private apply(m: LegMode) {

@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import {
   AudioStream,
+  type DisconnectReason,
   Room,
   RoomEvent,
   TrackKind,
@@ -36,8 +37,11 @@ export interface RoomLegOptions {
   livekitUrl: string;
   token: string;
   log: Logger;
-  /** The room is gone for good (not a reconnect). */
-  onDisconnected: () => void;
+  /**
+   * rtc-node gave the connection up (its own resume and reconnect failed, the server removed the
+   * participant or deleted the room); `reason` is LiveKit's DisconnectReason. Not called after close().
+   */
+  onDisconnected: (reason: DisconnectReason | undefined) => void;
   /** A remote audio track was added or removed: the phone's audio source changed. */
   onTracksChanged: () => void;
   connectTimeoutMs?: number;
@@ -144,8 +148,8 @@ export class RoomLeg {
       if (input) void input.reader.cancel().catch(() => {}); // the read loop removes it
     });
     this.on(RoomEvent.TokenRefreshed, () => this.publisher.onTokenRefreshed());
-    this.on(RoomEvent.Disconnected, () => {
-      if (!this.closed) this.o.onDisconnected();
+    this.on(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
+      if (!this.closed) this.o.onDisconnected(reason);
     });
   }
 

@@ -1,17 +1,21 @@
 // The phone legs this process carries: one PhoneBridge per Media Stream socket. Each follows the
 // record: on every change to its call (the event bus) it reads what its leg should do and sets
-// the bridge's mode, or closes it when the record no longer wants the leg. When a bridge ends
-// for any other reason (the phone hung up, the socket or room dropped), the record is told.
+// the bridge's mode, or closes it when the record no longer wants the leg. A bridge whose room
+// connection drops rejoins with a fresh token while the record wants the leg. When a bridge ends
+// for any other reason (the phone hung up, the socket dropped), the record is told.
 import type { WebSocket } from 'ws';
 import { PhoneBridge, type PhoneBridgeStats } from '../phone/bridge.js';
 import type { StartMessage } from '../phone/media-stream.js';
 import type { Deps } from './deps.js';
 import { hangupCall } from './calls.js';
-import { followPhoneLegs, modeOf, phoneLegEnded, type StreamGrant } from './phone-legs.js';
+import { followPhoneLegs, legGrant, modeOf, phoneLegEnded, type StreamGrant } from './phone-legs.js';
 
 interface Carried {
   bridge: PhoneBridge;
   grant: StreamGrant;
+  /** The refresh in progress (one at a time per leg), and whether another event came meanwhile. */
+  running: Promise<void> | null;
+  again: boolean;
 }
 
 export interface PhoneBridges {
@@ -44,13 +48,36 @@ export function createPhoneBridges(deps: Deps): PhoneBridges {
   const endedLegs: EndedLeg[] = [];
   let closing = false;
 
-  const refresh = async (c: Carried) => {
+  const refreshOnce = async (c: Carried) => {
     const mode = await modeOf(deps, c.grant.leg.id);
     if (mode === null) {
       // Hang up over REST first, so Twilio ends the call for a reason it reports, then drop the stream.
       await followPhoneLegs(deps, c.grant.leg.callId).catch(() => 0);
       await c.bridge.close('shutdown');
     } else c.bridge.setMode(mode);
+  };
+
+  /**
+   * One refresh at a time per leg; an event that arrives meanwhile runs one more after it. So the
+   * last mode set was read after the last change (two overlapping reads could finish out of order
+   * and leave the bridge in the older mode, e.g. hold music after the caller was handed over).
+   */
+  const refresh = (c: Carried): Promise<void> => {
+    if (c.running) {
+      c.again = true;
+      return c.running;
+    }
+    c.running = (async () => {
+      try {
+        do {
+          c.again = false;
+          await refreshOnce(c);
+        } while (c.again && carried.get(c.grant.leg.id) === c);
+      } finally {
+        c.running = null;
+      }
+    })();
+    return c.running;
   };
 
   const unsubscribe = deps.bus.subscribe((e) => {
@@ -61,6 +88,12 @@ export function createPhoneBridges(deps: Deps): PhoneBridges {
       }
     }
   });
+
+  /** A fresh join token for a bridge whose room connection dropped, or null when the leg is over. */
+  const rejoinToken = async (grant: StreamGrant): Promise<string | null> => {
+    if ((await modeOf(deps, grant.leg.id)) === null) return null;
+    return (await legGrant(deps, grant.leg)).token;
+  };
 
   /** The bridge is gone: if the record still wanted the leg, the phone (or its connection) hung up. */
   const ended = async (grant: StreamGrant, reason: string) => {
@@ -97,8 +130,9 @@ export function createPhoneBridges(deps: Deps): PhoneBridges {
         onEnd: (reason) => {
           ended(grant, reason).catch((err) => deps.log.warn({ err, legId: grant.leg.id }, 'phone leg end not recorded'));
         },
+        rejoin: () => rejoinToken(grant),
       });
-      const c = { bridge, grant };
+      const c: Carried = { bridge, grant, running: null, again: false };
       carried.set(grant.leg.id, c);
       await refresh(c); // the record may have moved while the bridge connected
     },

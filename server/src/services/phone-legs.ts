@@ -162,20 +162,21 @@ export async function streamStarted(deps: Deps, token: string): Promise<StreamGr
     }
   }
   const identity = leg.role === 'caller' ? callerIdentity(leg.callId) : phoneIdentity(leg.transferId!);
-  const member = leg.role === 'caller' ? ({ kind: 'caller' } as const) : ({ kind: 'phone', transferId: leg.transferId! } as const);
-  const grant = await grantFor(deps, leg.callId, member, leg.role === 'caller' ? `Phone ${maskNumber(leg.number)}` : 'Phone specialist');
+  const grant = await legGrant(deps, leg);
   const mode = (await modeOf(deps, leg.id)) ?? 'silent';
   return { ...grant, leg, identity, mode };
 }
 
-/** What a leg's bridge should do now, or null when the leg should be over. */
-export async function modeOf(deps: Deps, legId: string): Promise<LegMode | null> {
-  const leg = await legs.getLeg(deps.db, legId);
-  if (!leg) return null;
-  const call = await calls.getCall(deps.db, leg.callId);
-  const transfer = leg.transferId ? await getTransfer(deps.db, leg.transferId) : null;
-  if (!call) return null;
-  return legMode({ role: leg.role, transferId: leg.transferId, call, transfer });
+/** What a leg's bridge should do now, or null when the leg should be over (from one snapshot: legRecord). */
+export async function modeOf(deps: Pick<Deps, 'db'>, legId: string): Promise<LegMode | null> {
+  const r = await legs.legRecord(deps.db, legId);
+  return r ? legMode(r) : null;
+}
+
+/** A join token for the leg's bridge (at the start of its stream, and when it rejoins). */
+export async function legGrant(deps: Deps, leg: Pick<legs.PhoneLegRecord, 'role' | 'callId' | 'transferId' | 'number'>): Promise<JoinGrant> {
+  const member = leg.role === 'caller' ? ({ kind: 'caller' } as const) : ({ kind: 'phone', transferId: leg.transferId! } as const);
+  return grantFor(deps, leg.callId, member, leg.role === 'caller' ? `Phone ${maskNumber(leg.number)}` : 'Phone specialist');
 }
 
 /** Twilio follows the record: every live leg the record no longer wants is hung up, once, by one instance. */

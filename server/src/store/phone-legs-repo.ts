@@ -1,4 +1,5 @@
 import type { CallState, TransferState } from '@warmline/contract';
+import type { LegRecord } from '../domain/phone-leg.js';
 import type { Queryable } from './db.js';
 
 export interface PhoneLegRecord {
@@ -102,4 +103,36 @@ export async function liveLegs(q: Queryable, callId?: string): Promise<LiveLeg[]
      WHERE l.ended_at IS NULL${callId ? ' AND l.call_id = $1' : ''}`,
     callId ? [callId] : [],
   );
+}
+
+/**
+ * What the record says about a leg (domain/phone-leg.ts's input), read in ONE statement, so from
+ * one snapshot. Read as three (the leg, then the call, then the transfer), a read that straddled a
+ * phone handover's commit saw the call before it (on hold, no phone specialist) and the transfer
+ * after it (completed, no longer open) and said "not wanted" about the very specialist the call
+ * was just handed to: the bridge closed and, the leg being wanted after all, the call was hung up.
+ */
+export async function legRecord(q: Queryable, legId: string): Promise<LegRecord | null> {
+  const rows = await q.query<{
+    role: LegRecord['role'];
+    transferId: string | null;
+    callState: CallState;
+    phoneTransferId: string | null;
+    transferState: TransferState | null;
+    talkTo: NonNullable<LegRecord['transfer']>['talkTo'] | null;
+  }>(
+    `SELECT l.role, l.transfer_id AS "transferId", c.state AS "callState", c.phone_transfer_id AS "phoneTransferId",
+            t.state AS "transferState", t.consult_focus AS "talkTo"
+       FROM phone_legs l JOIN calls c ON c.id = l.call_id LEFT JOIN transfers t ON t.id = l.transfer_id
+      WHERE l.id = $1`,
+    [legId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    role: r.role,
+    transferId: r.transferId,
+    call: { state: r.callState, phoneTransferId: r.phoneTransferId },
+    transfer: r.transferState ? { state: r.transferState, talkTo: r.talkTo ?? undefined } : null,
+  };
 }

@@ -30,8 +30,12 @@ async function participant(room: string, label: string, freq: number): Promise<T
   return p;
 }
 
-async function phone(room: string, identity: string, opts: { mode?: 'live' | 'hold_music' | 'silent'; canPublish?: boolean } = {}): Promise<PhoneLeg> {
-  const leg = await h.openPhone({ room, identity, mode: opts.mode ?? 'live', hz: 1000, canPublish: opts.canPublish });
+async function phone(
+  room: string,
+  identity: string,
+  opts: { mode?: 'live' | 'hold_music' | 'silent'; canPublish?: boolean; rejoin?: () => Promise<string | null> } = {},
+): Promise<PhoneLeg> {
+  const leg = await h.openPhone({ room, identity, mode: opts.mode ?? 'live', hz: 1000, canPublish: opts.canPublish, rejoin: opts.rejoin });
   cleanup.push(() => leg.bridge.close('shutdown'));
   return leg;
 }
@@ -151,6 +155,40 @@ describe('PhoneBridge (Twilio Media Stream ⇄ LiveKit room)', () => {
     expect(ph.played).toBeGreaterThan(30);
     expect(ph.at(440, true) / ph.played).toBeGreaterThan(0.8);
     expect(ph.at(660, true) / ph.played).toBeGreaterThan(0.8);
+  });
+
+  it('a dropped room connection is not an end: the bridge rejoins with a fresh token and both directions return', async () => {
+    const a = await participant('room-rejoin', 'agent-a', 660);
+    let tokens = 0;
+    const leg = await phone('room-rejoin', 'phone:rejoin', {
+      rejoin: async () => {
+        tokens++;
+        if (tokens === 1) throw new Error('record unreachable'); // a failed attempt is retried
+        return h.token('phone:rejoin', 'room-rejoin');
+      },
+    });
+    expect(await roomHears(a, 1000, performance.now(), 10_000)).not.toBeNull();
+    // The server drops the bridge's connection (as a removal, a lost signal connection or a stall would).
+    await h.rooms.removeParticipant('room-rejoin', 'phone:rejoin');
+    expect(await until(() => leg.bridge.stats().rejoins === 1, 10_000), 'rejoined').toBe(true);
+    const t0 = performance.now();
+    expect(await roomHears(a, 1000, t0, 10_000), 'the room hears the phone again').not.toBeNull();
+    expect(await phoneHears(leg, 660, t0, 10_000), 'the phone hears the room again').not.toBeNull();
+    expect(leg.ends, 'the leg did not end').toEqual([]);
+    expect(tokens).toBe(2);
+    expect(leg.bridge.stats().rejoinFailures).toBe(1);
+    expect((await h.rooms.listParticipants('room-rejoin')).map((p) => p.identity).sort()).toEqual(['agent-a', 'phone:rejoin']);
+  });
+
+  it('a dropped room connection ends the leg (room_disconnected) when the record no longer wants it', async () => {
+    const a = await participant('room-unwanted', 'agent-a', 660);
+    const leg = await phone('room-unwanted', 'phone:unwanted', { rejoin: async () => null });
+    // Published first: a publish still in flight holds rtc-node's event lock, delaying the disconnect.
+    expect(await roomHears(a, 1000, performance.now(), 10_000)).not.toBeNull();
+    await h.rooms.removeParticipant('room-unwanted', 'phone:unwanted');
+    expect(await until(() => leg.ends.length > 0, 15_000)).toBe(true);
+    expect(leg.ends).toEqual(['room_disconnected']);
+    expect((await leg.client.closed).code, 'the socket is closed').toBe(1000);
   });
 
   it("the phone hanging up ends the bridge once and the participant leaves the room", async () => {

@@ -46,11 +46,12 @@ export interface Harness {
   livekit: DevLivekit;
   rooms: RoomServiceClient;
   token(identity: string, room: string, canPublish?: boolean): Promise<string>;
-  openPhone(o: { room: string; identity: string; mode: LegMode; hz: number | null; canPublish?: boolean }): Promise<PhoneLeg>;
+  /** `rejoin`: the bridge's PhoneBridgeOptions.rejoin (a fresh token, or null: the leg is over). */
+  openPhone(o: { room: string; identity: string; mode: LegMode; hz: number | null; canPublish?: boolean; rejoin?: () => Promise<string | null> }): Promise<PhoneLeg>;
   stop(): Promise<void>;
 }
 
-type Pending = { room: string; identity: string; mode: LegMode; canPublish: boolean; resolve: (b: PhoneBridge) => void; reject: (e: Error) => void; ends: EndReason[]; dtmf: string[] };
+type Pending = { room: string; identity: string; mode: LegMode; canPublish: boolean; rejoin?: () => Promise<string | null>; resolve: (b: PhoneBridge) => void; reject: (e: Error) => void; ends: EndReason[]; dtmf: string[] };
 
 export async function startHarness(opts: { log?: Logger } = {}): Promise<Harness> {
   const log = opts.log ?? pino({ level: process.env.PHONE_TEST_LOG ?? 'silent' });
@@ -85,6 +86,8 @@ export async function startHarness(opts: { log?: Logger } = {}): Promise<Harness
         log: log.child({ leg: p.identity }),
         onEnd: (r) => p.ends.push(r),
         onDtmf: (d) => p.dtmf.push(d),
+        rejoin: p.rejoin,
+        rejoinBackoffMs: [100, 200, 400],
       });
       p.resolve(bridge);
     })().catch((err: Error) => {
@@ -101,7 +104,7 @@ export async function startHarness(opts: { log?: Logger } = {}): Promise<Harness
       const ends: EndReason[] = [];
       const dtmf: string[] = [];
       const bridged = new Promise<PhoneBridge>((resolve, reject) =>
-        pending.set(key, { room: o.room, identity: o.identity, mode: o.mode, canPublish: o.canPublish ?? true, resolve, reject, ends, dtmf }),
+        pending.set(key, { room: o.room, identity: o.identity, mode: o.mode, canPublish: o.canPublish ?? true, rejoin: o.rejoin, resolve, reject, ends, dtmf }),
       );
       const client = await openMediaStream({
         connectUrl: url,

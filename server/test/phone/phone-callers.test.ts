@@ -37,8 +37,10 @@ describe('a customer who calls in by phone', () => {
     const media = await inbound.waitForMedia(10_000);
     expect(inbound.said.join(' ')).toMatch(/hold/i); // the greeting came first
 
-    // Waiting: the bridge plays hold music (sound, none of the test tones).
-    await sleep(1500);
+    // Waiting: the bridge plays hold music (sound, none of the test tones). The stream is open before
+    // the bridge has joined the room and started its pacer (slow on a loaded machine: one run heard
+    // 1 frame in a fixed 1.5 s wait), so first wait for a second of playout.
+    await phoneEventually(stack, async () => media.played.filter((f) => f.atMs >= performance.now() - 1000).length > 30, 10_000, 'the waiting caller hears something');
     const from = performance.now() - 1000;
     const detect = toneDetector({ sampleRate: 8000, targets: TONES });
     const waiting = media.played.filter((f) => f.atMs >= from);
@@ -74,7 +76,9 @@ describe('a customer who calls in by phone', () => {
     expect((await alice('POST', `/api/transfers/${t.id}/complete`, {})).body.state).toBe('completed');
     // Two bridges and the emulator share this process with the API: under a loaded CI machine the
     // phone-to-phone path is the slowest to settle, so it gets a longer bound (the claim is "heard");
-    // a slow or failed wait prints what each bridge was doing (it failed once at 10 s, cause unproven).
+    // a slow or failed wait prints what each bridge was doing. (It used to fail now and then with no
+    // bridge left: a refresh that read the call before the completion's commit and the transfer after
+    // it closed the specialist's leg, and the call was hung up; see phone-leg-races.test.ts.)
     await phoneEventually(stack, async () => phoneHeard(media.played, SPECIALIST, performance.now() - 1500, performance.now(), TONES).withTone > 15, 25_000, 'the caller hears the specialist');
     await phoneEventually(stack, async () => phoneHeard(specialist.played, CALLER, performance.now() - 1500, performance.now(), TONES).withTone > 15, 25_000, 'the specialist hears the caller');
 
