@@ -122,7 +122,7 @@ interface ModeReport {
   missedSlots: number;
   actions: Record<string, { summary: Summary; errors: number; statuses: Record<string, number> }>;
   worstActionP99: number;
-  /** all: events arriving (call/transfer + list events); known: the console has the news (call: /me answered). */
+  /** all: events arriving (call/transfer + list events); known: the console has the news (call: its home, by `me` in the stream or /me answered). */
   delivery: Record<'callEvent' | 'callMe' | 'queue' | 'presence' | 'all' | 'known', Summary>;
   memory: { apiRssBeforeMB: number; apiRssAfterMB: number; perConsoleKB: number; marginalPerConsoleKB: number };
   cpu: Cpu;
@@ -388,11 +388,11 @@ function printMode(r: ModeReport) {
       ['news', 'deliveries', 'p50', 'p99', 'max'],
       [
         ['call/transfer event at the consoles of the call', r.delivery.callEvent],
-        ['  … and /me refetched for it', r.delivery.callMe],
+        ['  … and the home (me) for it at the console', r.delivery.callMe],
         ['queue change known at every console', r.delivery.queue],
         ['agent on_call known at every console', r.delivery.presence],
         [r.mode === 'routed' ? 'all event deliveries (call + queue + presence)' : 'all event deliveries (call/transfer; lists carry nothing)', r.delivery.all],
-        ['news known (/me answered, queue, presence)', r.delivery.known],
+        ['news known (home, queue, presence)', r.delivery.known],
       ].map(([k, s]) => [k as string, String((s as Summary).n), (s as Summary).median, (s as Summary).p99, (s as Summary).max]),
     ),
   );
