@@ -28,7 +28,7 @@ import { listAllQueues, listMemberships } from '../store/queues-repo.js';
 import { sqlList } from '../store/db.js';
 import { homePusher, type Audiences } from './home-push.js';
 import type { AppEvent } from './bus.js';
-import { heartbeatMs, streamsOf } from './streams.js';
+import { heartbeatMs, streamsOf, type OpenStream } from './streams.js';
 
 type FanoutDeps = Pick<Deps, 'db' | 'config' | 'log' | 'bus'>;
 
@@ -105,13 +105,16 @@ function createFanout(deps: FanoutDeps): Fanout {
     } catch (err) {
       deps.log.warn({ err }, 'event audience lookup failed: sending to every stream');
     }
+    // Each stream's events of the batch, in order, in one write.
+    const out = new Map<OpenStream, string>();
     for (const e of batch) {
       const { type, ...data } = e;
       const text = sse(type, data);
       const callId = (e as { callId: string }).callId;
       const targets = byCall ? streams.ofAgents(new Set((byCall.get(callId) ?? NOBODY).keys())) : streams.all();
-      for (const s of targets) s.write(text);
+      for (const s of targets) out.set(s, (out.get(s) ?? '') + text);
     }
+    for (const [s, text] of out) s.write(text);
     // Then each console whose home may have changed gets it (`me`), instead of asking for it.
     if (byCall) homes.afterCallEvents(byCall);
     else for (const s of streams.all()) homes.want(s.agentId);
@@ -173,8 +176,8 @@ function createFanout(deps: FanoutDeps): Fanout {
     timer.unref();
   };
 
-  /** Presence: everyone's (full) or the named agents' and those of the named calls. Sends what changed. */
-  async function readPresence(full: boolean, agentIds: Set<string>, callIds: Set<string>) {
+  /** Presence: everyone's (full) or the named agents' and those of the named calls. Returns the event of what changed ('' if nothing). */
+  async function readPresence(full: boolean, agentIds: Set<string>, callIds: Set<string>): Promise<string> {
     let list: AgentPresence[];
     if (full) {
       list = await listAgentPresence(deps.db, wrapUpS);
@@ -183,7 +186,7 @@ function createFanout(deps: FanoutDeps): Fanout {
     } else {
       const ids = new Set(agentIds);
       if (callIds.size) for (const members of (await audiences(deps.db, [...callIds])).values()) for (const id of members.keys()) ids.add(id);
-      if (ids.size === 0) return;
+      if (ids.size === 0) return '';
       list = await listAgentPresence(deps.db, wrapUpS, [...ids]);
     }
     const changed: unknown[] = [];
@@ -204,10 +207,7 @@ function createFanout(deps: FanoutDeps): Fanout {
     if (changed.length || removed.length || full) agentsText = null;
     const first = !computed.agents;
     computed.agents = true;
-    if (!first && (changed.length || removed.length)) {
-      const text = sse('agents', { changed, removed });
-      for (const s of streams.all()) s.write(text);
-    }
+    return !first && (changed.length || removed.length) ? sse('agents', { changed, removed }) : '';
   }
 
   async function run() {
@@ -220,9 +220,10 @@ function createFanout(deps: FanoutDeps): Fanout {
     dirty.callIds = new Set();
     try {
       // Presence first: the queue stats count it.
+      let agentsChange = '';
       if (want.full || want.agentIds.size || want.callIds.size) {
         try {
-          await readPresence(want.full, want.agentIds, want.callIds);
+          agentsChange = await readPresence(want.full, want.agentIds, want.callIds);
         } catch (err) {
           if (want.full) dirty.agentsAll = true; // try again at the next tick
           for (const id of want.agentIds) dirty.agentIds.add(id);
@@ -254,8 +255,9 @@ function createFanout(deps: FanoutDeps): Fanout {
         statsKey = key;
         stats = rows;
         queueTexts.clear(); // even unchanged: a stream that opens later gets the newest longestWaitS
-        if (changed) for (const s of streams.all()) s.write(queueText(membershipKey(s.agentId)));
-      }
+      } else changed = false;
+      // One write per stream for both events (a write is a syscall, and there are a thousand streams).
+      if (agentsChange || changed) for (const s of streams.all()) s.write(agentsChange + (changed ? queueText(membershipKey(s.agentId)) : ''));
     } finally {
       running = false;
       const w = waiters;
