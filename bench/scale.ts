@@ -18,6 +18,7 @@
 import fs from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
+import { apiSelfReport, scrapeMetrics, type ApiSelfReport, type Scrape } from './lib/api-metrics.js';
 import { cpuGroups, machineBusy, machineSample } from './lib/cpu.js';
 import type { ActionRecord, ConsoleSpec, FromWorker, ToWorker, WorkerResult } from './lib/console-worker.js';
 import { expectStatus, jsonClient, type JsonClient } from './lib/http.js';
@@ -128,6 +129,8 @@ interface ModeReport {
   cpu: Cpu;
   consoles: { requestsPerS: number; requests: Record<string, number>; requestErrors: number; eventsPerS: number; events: Record<string, number>; receivedKBPerS: number; streamsEnded: number };
   loadGenerator: { workers: number; workerEventLoopDelayP99Ms: number[]; mainEventLoopDelayP99Ms: number };
+  /** The API's own /metrics over the measured window (null: not readable). */
+  api: ApiSelfReport | null;
   met: { actions: boolean; delivery: boolean };
 }
 
@@ -292,12 +295,14 @@ async function runMode(mode: 'routed' | 'legacy', o: Required<ScaleOptions>): Pr
     // Warm-up (not reported): JIT, plans, the consoles' first refetches.
     await runAtFixedRate({ ratePerSec: o.rate, durationS: o.warmupS, drainMs: 1, onSlot: fire });
     for (const w of workers) w.post({ op: 'reset' });
+    const scrape0: Scrape | null = await scrapeMetrics(stack.baseUrl).catch(() => null); // also restarts its event-loop figures
     measuring = true;
     const eld = monitorEventLoopDelay({ resolution: 10 });
     eld.enable();
     const [rr, cpu, wallMs] = await withCpu(stack.pid, () => runAtFixedRate({ ratePerSec: o.rate, durationS: o.durationS, drainMs: 1, onSlot: fire }));
     measuring = false;
     eld.disable();
+    const scrape1: Scrape | null = await scrapeMetrics(stack.baseUrl).catch(() => null);
     running = false;
     for (const go of ready.splice(0)) go(false);
     await Promise.race([Promise.all(pipelines), sleep(20_000)]);
@@ -358,6 +363,7 @@ async function runMode(mode: 'routed' | 'legacy', o: Required<ScaleOptions>): Pr
         streamsEnded: results.reduce((n, r) => n + r.streamsEnded, 0),
       },
       loadGenerator: { workers: o.workers, workerEventLoopDelayP99Ms: results.map((r) => r.eventLoopDelayP99Ms), mainEventLoopDelayP99Ms: Math.round(eld.percentile(99) / 1e4) / 100 },
+      api: scrape0 && scrape1 ? apiSelfReport(scrape0, scrape1) : null,
       met: { actions: worstActionP99 < AIM.actionP99Ms, delivery: (mode === 'routed' ? all : known).p99 < AIM.deliveryP99Ms },
     };
     if (rr.undrained) console.log(`  (${rr.undrained} slots still running at the end)`);
@@ -401,6 +407,14 @@ function printMode(r: ModeReport) {
       `\n  CPU (% of one core): API ${c.api}, livekit-server ${c.livekit}, postgres ${c.postgres}, load generator ${c.bench} (${r.loadGenerator.workers} workers; event-loop delay p99 ${r.loadGenerator.workerEventLoopDelayP99Ms.join(' / ')} ms, main ${r.loadGenerator.mainEventLoopDelayP99Ms} ms); machine ${r.cpu.machineBusy}% busy` +
       `\n  consoles: ${r.consoles.requestsPerS} requests/s (${Object.entries(r.consoles.requests).map(([k, v]) => `${k} ${v}`).join(', ')}; ${r.consoles.requestErrors} errors), ${r.consoles.eventsPerS} events/s received (${r.consoles.receivedKBPerS} KB/s)${r.consoles.streamsEnded ? `, ${r.consoles.streamsEnded} streams ended` : ''}`,
   );
+  if (r.api) {
+    const a = r.api;
+    console.log(
+      `  the API itself (its /metrics over the window): event-loop delay p50 ${a.eventLoopDelayMs.p50} / p99 ${a.eventLoopDelayMs.p99} / max ${a.eventLoopDelayMs.max} ms; ` +
+        `${a.actionsWithin50ms.share}% of ${a.actionsWithin50ms.count} agent actions answered within 50 ms server-side; ` +
+        `${a.livekitRpc.count} LiveKit RPCs, ${a.livekitRpc.within25ms}% within 25 ms, ${a.livekitRpc.within50ms}% within 50 ms`,
+    );
+  }
   console.log(
     `aims at ${r.consolesOpen} consoles: actions p99 < ${AIM.actionP99Ms} ms → ${r.met.actions ? 'met' : 'MISSED'} (worst ${r.worstActionP99} ms); event delivery p99 < ${AIM.deliveryP99Ms} ms → ${r.met.delivery ? 'met' : 'MISSED'} (${r.mode === 'routed' ? r.delivery.all.p99 : `news known ${r.delivery.known.p99}`} ms)`,
   );
