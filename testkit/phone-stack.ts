@@ -7,8 +7,10 @@ import type { PlayedFrame } from '../devkit/twilio-emulator/media-client.js';
 import { toneDetector } from './goertzel.js';
 import type { PhoneBridgeStats } from '../server/src/phone/bridge.js';
 import { phoneBridgesOf } from '../server/src/services/phone-bridges.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { eventually } from './participants.js';
 import { freePort, startStack, type Stack, type StackOptions } from './stack.js';
+import { ToneParticipant } from './tone-participant.js';
 
 export const TWILIO = {
   accountSid: 'AC' + '0123456789abcdef'.repeat(2),
@@ -92,4 +94,33 @@ export async function phoneEventually(stack: Stack, check: () => Promise<boolean
   }
   const took = Date.now() - t0;
   if (took > slowMs) console.warn(`[phone] ${label} took ${took} ms; bridges: ${bridgesReport(stack)}`);
+}
+
+/**
+ * A phone test file's stack and clean-up: the stack starts before its tests; after each test
+ * whatever `tone` joined or `open` holds is closed; the stack stops after the file. Phone numbers
+ * are `numberPrefix` + 4 digits, different for each call of nextNumber.
+ */
+export function phoneSuite(env: Record<string, string>, numberPrefix: string, targets: readonly number[]) {
+  let stack: PhoneStack | null = null;
+  const open: Array<{ close(): Promise<void> | void }> = [];
+  let n = 0;
+  beforeAll(async () => {
+    stack = await startPhoneStack({ env });
+  });
+  afterEach(async () => {
+    for (const p of open.splice(0)) await p.close();
+  });
+  afterAll(async () => stack?.stop());
+  return {
+    stack: () => stack!,
+    open,
+    nextNumber: () => `${numberPrefix}${String(1000 + n++).slice(-4)}`,
+    /** A tone participant in the room, closed after the test. */
+    async tone(label: string, url: string, token: string, freq: number | null) {
+      const p = await ToneParticipant.join({ url, token, label, freq, targets });
+      open.push(p);
+      return p;
+    },
+  };
 }

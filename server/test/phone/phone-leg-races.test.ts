@@ -1,11 +1,10 @@
 // A phone leg the record still wants is never ended by the bridge's own bookkeeping: a refresh that
 // straddles the completion's commit, or a LiveKit connection that drops, must leave the call up.
 // (The flaky phone-callers run lost both phone legs right after completing to a phone specialist.)
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { phoneHeard, startPhoneStack, type PhoneStack } from '../../../testkit/phone-stack.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { phoneHeard, phoneSuite, type PhoneStack } from '../../../testkit/phone-stack.js';
 import { eventually } from '../../../testkit/participants.js';
 import { client } from '../../../testkit/stack.js';
-import { ToneParticipant } from '../../../testkit/tone-participant.js';
 import { phoneBridgesOf } from '../../src/services/phone-bridges.js';
 
 const CALLER = 440;
@@ -13,25 +12,13 @@ const A = 660;
 const PHONE = 1000;
 const TONES = [CALLER, A, PHONE] as const;
 
+const suite = phoneSuite({ TRANSFER_RING_TIMEOUT_S: '20', PHONE_TRANSFERS_PER_MINUTE: '1000' }, '+1555020', TONES);
+const { open, nextNumber, tone } = suite;
 let stack: PhoneStack;
-const open: Array<{ close(): Promise<void> | void }> = [];
-let n = 0;
-const nextNumber = () => `+1555020${String(1000 + n++).slice(-4)}`;
+beforeAll(() => {
+  stack = suite.stack();
+});
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-beforeAll(async () => {
-  stack = await startPhoneStack({ env: { TRANSFER_RING_TIMEOUT_S: '20', PHONE_TRANSFERS_PER_MINUTE: '1000' } });
-});
-afterEach(async () => {
-  for (const p of open.splice(0)) await p.close();
-});
-afterAll(async () => stack?.stop());
-
-async function tone(label: string, url: string, token: string, freq: number | null) {
-  const p = await ToneParticipant.join({ url, token, label, freq, targets: TONES });
-  open.push(p);
-  return p;
-}
 
 /** A web caller and Alice, then a phone specialist in consultation with Alice. */
 async function consulting() {

@@ -1,10 +1,9 @@
 // Warm transfer to a phone specialist through Twilio (the local emulator speaking Twilio's wire
 // formats), with measured audio: the phone's ear is Goertzel on the μ-law it receives.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startPhoneStack, phoneHeard, TWILIO, type PhoneStack } from '../../../testkit/phone-stack.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { phoneHeard, phoneSuite, startPhoneStack, TWILIO, type PhoneStack } from '../../../testkit/phone-stack.js';
 import { eventually } from '../../../testkit/participants.js';
 import { client } from '../../../testkit/stack.js';
-import { ToneParticipant } from '../../../testkit/tone-participant.js';
 import { twilioSignature } from '../../../devkit/twilio-emulator/signature.js';
 
 const CALLER = 440;
@@ -12,25 +11,12 @@ const A = 660;
 const PHONE = 1000;
 const TONES = [CALLER, A, PHONE] as const;
 
+const suite = phoneSuite({ RECONNECT_GRACE_S: '2', TRANSFER_RING_TIMEOUT_S: '20', PHONE_TRANSFERS_PER_MINUTE: '1000' }, '+1555010', TONES);
+const { open, nextNumber, tone } = suite;
 let stack: PhoneStack;
-const open: Array<{ close(): Promise<void> | void }> = [];
-let n = 0;
-const nextNumber = () => `+1555010${String(1000 + n++).slice(-4)}`;
-
-beforeAll(async () => {
-  stack = await startPhoneStack({ env: { RECONNECT_GRACE_S: '2', TRANSFER_RING_TIMEOUT_S: '20', PHONE_TRANSFERS_PER_MINUTE: '1000' } });
+beforeAll(() => {
+  stack = suite.stack();
 });
-afterEach(async () => {
-  for (const p of open.splice(0)) await p.close();
-});
-afterAll(async () => stack?.stop());
-
-
-async function tone(label: string, url: string, token: string, freq: number | null) {
-  const p = await ToneParticipant.join({ url, token, label, freq, targets: TONES });
-  open.push(p);
-  return p;
-}
 
 /** A caller (440) talking to Alice (660), both measured. */
 async function liveCall() {
