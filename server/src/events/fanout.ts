@@ -42,6 +42,9 @@ export interface Fanout {
   stop(): void;
 }
 
+/** Streams written per turn of the event loop when a list changes. */
+const WRITE_SLICE = 100;
+
 const sse = (type: string, data: unknown) => `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
 
 /**
@@ -256,8 +259,18 @@ function createFanout(deps: FanoutDeps): Fanout {
         stats = rows;
         queueTexts.clear(); // even unchanged: a stream that opens later gets the newest longestWaitS
       } else changed = false;
-      // One write per stream for both events (a write is a syscall, and there are a thousand streams).
-      if (agentsChange || changed) for (const s of streams.all()) s.write(agentsChange + (changed ? queueText(membershipKey(s.agentId)) : ''));
+      // One write per stream for both events (a write is a syscall, and there are a thousand streams),
+      // a slice of streams per turn of the event loop: writing to every console at once held the
+      // loop for tens of ms at 1,000 consoles, and every request waited behind it. Each run's writes
+      // end before the next run starts, so a stream sees the list events in order.
+      if (agentsChange || changed) {
+        const targets = [...streams.all()];
+        for (let i = 0; i < targets.length; i++) {
+          const s = targets[i]!;
+          s.write(agentsChange + (changed ? queueText(membershipKey(s.agentId)) : ''));
+          if ((i + 1) % WRITE_SLICE === 0 && i + 1 < targets.length) await new Promise((r) => setImmediate(r));
+        }
+      }
     } finally {
       running = false;
       const w = waiters;

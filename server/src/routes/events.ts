@@ -49,7 +49,7 @@ export const eventRoutes: RoutePlugin = agentScope(async (app, { deps }) => {
         tokenHash,
         agentId: agentOf(req).agentId,
         supervisor,
-        write: (text) => void reply.raw.write(text),
+        write: (text) => void (reply.raw.writableEnded || reply.raw.destroyed || reply.raw.write(text)), // closed while a list was being sent
         close: (last) => (done(), reply.raw.end(last)),
       };
       streams.add(stream);
