@@ -11,6 +11,8 @@ export interface Config {
   port: number;
   dataDir: string;
   databaseUrl: string | null; // null → embedded PGlite in dataDir
+  /** DATABASE_POOL_SIZE: connections per instance to DATABASE_URL (default 10). */
+  databasePoolSize: number;
   livekit: { url: string; apiKey: string; apiSecret: string } | null; // null → main.ts refuses to start (npm start supplies a dev server)
   sessionSecret: string;
   publicUrl: string | null;
@@ -125,6 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
   const production = nodeEnv === 'production';
 
   const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']) ?? null;
+  const databasePoolSize = int('DATABASE_POOL_SIZE', 10, 1, 500);
 
   const lkUrl = url('LIVEKIT_URL', ['ws:', 'wss:', 'http:', 'https:']);
   const lkKey = str('LIVEKIT_API_KEY');
@@ -174,6 +177,7 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     dataDir: path.resolve(str('DATA_DIR') ?? './data'),
     databaseUrl,
+    databasePoolSize,
     livekit,
     sessionSecret,
     publicUrl: url('PUBLIC_URL', ['http:', 'https:']) ?? null,

@@ -23,8 +23,8 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
-export async function openDb(opts: { databaseUrl: string | null; dataDir: string }): Promise<Db> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(path.join(opts.dataDir, 'pgdata'));
+export async function openDb(opts: { databaseUrl: string | null; dataDir: string; databasePoolSize?: number }): Promise<Db> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.databasePoolSize ?? 10) : openPglite(path.join(opts.dataDir, 'pgdata'));
 }
 
 // Each statement the app sends with parameters is a named prepared statement (once per pooled
@@ -48,8 +48,8 @@ export function statementName(sql: string, params: unknown[]): string | undefine
 }
 const statement = (text: string, values: unknown[]) => ({ text, values, name: statementName(text, values) });
 
-async function openPostgres(url: string): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+async function openPostgres(url: string, poolSize: number): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
   pool.on('error', () => {}); // idle client errors surface on the next query instead
   await pool.query('SELECT 1');
   let listener: pg.Client | null = null;

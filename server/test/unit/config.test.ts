@@ -43,9 +43,9 @@ describe('configuration', () => {
   });
 
   it('each bad variable is named with what was wrong', () => {
-    const p = problems({ PORT: 'eighty', DATABASE_URL: 'mysql://x', TRANSFER_RING_TIMEOUT_S: '1', LIVEKIT_URL: 'ws://x', SESSION_SECRET: 'short' });
+    const p = problems({ PORT: 'eighty', DATABASE_URL: 'mysql://x', DATABASE_POOL_SIZE: '0', TRANSFER_RING_TIMEOUT_S: '1', LIVEKIT_URL: 'ws://x', SESSION_SECRET: 'short' });
     const text = p.join('\n');
-    for (const name of ['PORT', 'DATABASE_URL', 'TRANSFER_RING_TIMEOUT_S', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'SESSION_SECRET']) {
+    for (const name of ['PORT', 'DATABASE_URL', 'DATABASE_POOL_SIZE', 'TRANSFER_RING_TIMEOUT_S', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'SESSION_SECRET']) {
       expect(text).toContain(name);
     }
   });
