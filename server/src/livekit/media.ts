@@ -34,6 +34,14 @@ export interface MediaControl {
   listParticipants(room: string): Promise<RoomParticipant[]>;
   /** Every room with its participant count (a room nobody is in needs no closer look). */
   listRooms(): Promise<Array<{ name: string; participants: number }>>;
+  /**
+   * Whether a node still hosts `identity`'s connection: `gone` when none does. In a LiveKit
+   * cluster, ListParticipants reads LiveKit's shared store (Redis), which keeps listing the
+   * participants of a node that died (killed, crashed) for as long as their room lives; only a
+   * request routed to the participant's node tells (a no-op UpdateParticipant: no node claims it).
+   * `unknown`: no answer either way in time.
+   */
+  probeParticipant(room: string, identity: string): Promise<'hosted' | 'gone' | 'unknown'>;
   ping(): Promise<void>;
 }
 
@@ -61,6 +69,8 @@ export function parseIdentity(identity: string): ParsedIdentity | null {
 }
 
 const isNotFound = (err: unknown) => err instanceof ServerError && (err.status === 404 || err.code === 'not_found');
+/** LiveKit's internal RPC (psrpc ErrNoResponse): no node claimed a request routed to a participant or room. */
+const isUnclaimed = (err: unknown) => err instanceof ServerError && err.code === 'unavailable' && /no response from servers/.test(err.message);
 
 /** LiveKit refused (4xx other than not-found), failed or could not be reached in time. The LiveKit adapter's one error. */
 export class MediaError extends Error {
@@ -87,14 +97,20 @@ export interface LivekitMediaOptions {
 export function createLivekitMedia(opts: LivekitMediaOptions): MediaControl {
   const httpUrl = opts.url.replace(/^ws/, 'http');
   const rooms = new RoomServiceClient(httpUrl, opts.apiKey, opts.apiSecret, { requestTimeout: (opts.timeoutMs ?? 2000) / 1000 });
+  // A probe waits for LiveKit's own verdict: its internal RPC gives up on an unclaimed request
+  // after 3 s (measured, livekit-server 1.13.5), later than MEDIA_TIMEOUT_MS. Probes never run on
+  // a request's path (services/media-sync.ts).
+  const probes = new RoomServiceClient(httpUrl, opts.apiKey, opts.apiSecret, { requestTimeout: ((opts.timeoutMs ?? 2000) + 3000) / 1000 });
   const ttl = opts.tokenTtlS ?? 60;
 
   // `method` names the RoomService RPC in warmline_livekit_rpc_duration_seconds.
-  async function run<T>(method: string, what: string, fn: () => Promise<T>, notFound?: () => T): Promise<T> {
+  // `unclaimed`: a participant whose node is gone counts as not in the room (nothing to change or remove).
+  async function run<T>(method: string, what: string, fn: () => Promise<T>, notFound?: () => T, unclaimed = false): Promise<T> {
+    const absent = (err: unknown) => isNotFound(err) || (unclaimed && isUnclaimed(err));
     try {
-      return await timed(livekitRpc, method, fn, (err) => (isNotFound(err) ? 'not_found' : 'error'));
+      return await timed(livekitRpc, method, fn, (err) => (absent(err) ? 'not_found' : 'error'));
     } catch (err) {
-      if (notFound && isNotFound(err)) return notFound();
+      if (notFound && absent(err)) return notFound();
       translate(err, what);
     }
   }
@@ -134,10 +150,11 @@ export function createLivekitMedia(opts: LivekitMediaOptions): MediaControl {
           });
         },
         () => undefined,
+        true,
       );
     },
     async removeParticipant(room, identity) {
-      await run('RemoveParticipant', 'remove the participant', () => rooms.removeParticipant(room, identity), () => undefined);
+      await run('RemoveParticipant', 'remove the participant', () => rooms.removeParticipant(room, identity), () => undefined, true);
     },
     async closeRoom(room) {
       await run('DeleteRoom', 'close the room', () => rooms.deleteRoom(room), () => undefined);
@@ -153,6 +170,20 @@ export function createLivekitMedia(opts: LivekitMediaOptions): MediaControl {
     },
     async listRooms() {
       return (await run('ListRooms', 'list rooms', () => rooms.listRooms())).map((r) => ({ name: r.name, participants: r.numParticipants }));
+    },
+    async probeParticipant(room, identity) {
+      try {
+        // No name, metadata, attributes or permission: changes nothing, sends nothing to anyone.
+        // Its own method label: a dead connection's 3 s must not read as UpdateParticipant latency.
+        await timed(livekitRpc, 'ProbeParticipant', () => probes.updateParticipant(room, identity, {}), (err) =>
+          isNotFound(err) || isUnclaimed(err) ? 'not_found' : 'error',
+        );
+        return 'hosted';
+      } catch (err) {
+        if (isNotFound(err) || isUnclaimed(err)) return 'gone';
+        if (err instanceof ServerError) translate(err, 'answer for the participant');
+        return 'unknown'; // timed out or unreachable: no conclusion
+      }
     },
     async ping() {
       await run('Ping', 'answer', () => rooms.listRooms(['warmline-health-probe']));

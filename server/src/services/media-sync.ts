@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { callIdOfCoachRoom, coachMembers, entitledMembers, entitlement, roomFixes, samePermission, HELD, type RoomMember, type RoomRecord } from '../domain/room-policy.js';
 import { AppError, toAppError } from '../errors.js';
-import { agentIdentity, callerIdentity, parseIdentity, phoneIdentity, supervisorIdentity, type MediaControl } from '../livekit/media.js';
+import { agentIdentity, callerIdentity, parseIdentity, phoneIdentity, supervisorIdentity, type MediaControl, type RoomParticipant } from '../livekit/media.js';
 import * as calls from '../store/calls-repo.js';
 import type { Db, Queryable } from '../store/db.js';
 import * as members from '../store/members-repo.js';
@@ -27,6 +27,13 @@ export interface MediaSync {
   follow(callId: string, opts?: { remove?: string[]; rejoin?: string[] }): Promise<void>;
   /** Compares LiveKit's view of one room with the record and fixes the difference. */
   reconcileCall(callId: string): Promise<number>;
+  /**
+   * Asks LiveKit's nodes, one request per listed participant, which connections of the room are
+   * still hosted, then reconciles: those whose node died count as gone. For a room LiveKit
+   * (re)started (`room_started`: after its node died, LiveKit's shared store still lists the
+   * old connections). Never on a request's path: a dead connection takes LiveKit seconds to tell.
+   */
+  checkConnections(callId: string): Promise<void>;
   /** Every room LiveKit has and every live call: orphan rooms closed, live rooms fixed. */
   reconcileAll(): Promise<{ rooms: number; fixes: number }>;
   /** Calls whose media may differ from the record (value: last failure, epoch ms). */
@@ -73,6 +80,72 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
   const chains = new Map<string, Promise<unknown>>();
   const dirty = new Map<string, number>();
 
+  // Connections LiveKit lists but no node hosts (their node died: LiveKit's shared store keeps
+  // them, see MediaControl.probeParticipant), by sid, when found. A sid is never reused, so they
+  // are left out of every comparison: not present (their departure counts after the grace
+  // period), never removed or updated (LiveKit would not answer in time). Forgotten after a
+  // while; if still listed then, a probe finds them again. This is a cache, not state of record:
+  // another instance finds them by itself.
+  const unhosted = new Map<string, number>();
+  /** room + identity → the unhosted sid LiveKit lists for it (the fast path does not call LiveKit for them). */
+  const ghostOf = new Map<string, string>();
+  /** sids a probe found hosted, when: revived in the record (see `doubtful` in reconcileOne). */
+  const hosted = new Map<string, number>();
+  const lastCheck = new Map<string, number>();
+  const UNHOSTED_TTL_MS = 60_000;
+  const HOSTED_TTL_MS = 10_000;
+  const CHECK_EVERY_MS = 5_000;
+  const ghostKey = (room: string, identity: string) => `${room}\n${identity}`;
+
+  /** What LiveKit lists, minus connections no node hosts. */
+  function hostedOnly<P extends { identity: string; sid: string }>(room: string, listed: P[]): P[] {
+    return listed.filter((p) => {
+      if (unhosted.has(p.sid)) return false;
+      if (ghostOf.has(ghostKey(room, p.identity))) ghostOf.delete(ghostKey(room, p.identity)); // a newer connection is listed
+      return true;
+    });
+  }
+
+  function prune(now: number) {
+    for (const [sid, at] of unhosted) if (now - at > UNHOSTED_TTL_MS) unhosted.delete(sid);
+    for (const [key, sid] of ghostOf) if (!unhosted.has(sid)) ghostOf.delete(key);
+    for (const [sid, at] of hosted) if (now - at > HOSTED_TTL_MS) hosted.delete(sid);
+    for (const [id, at] of lastCheck) if (now - at > CHECK_EVERY_MS) lastCheck.delete(id);
+  }
+
+  async function checkConnections(callId: string) {
+    lastCheck.set(callId, Date.now());
+    const rec = await loadRoomRecord(db, callId);
+    if (!rec || rec.call.state === 'ended') return;
+    const probe = async (p: RoomParticipant) => {
+      // Twice, a second apart: a connection is given up only when LiveKit says so both times.
+      const first = await media.probeParticipant(rec.room, p.identity);
+      if (first !== 'gone') return first;
+      await new Promise((r) => setTimeout(r, 1000));
+      return media.probeParticipant(rec.room, p.identity);
+    };
+    const listed = (await media.listParticipants(rec.room)).filter((p) => !unhosted.has(p.sid));
+    const verdicts = await Promise.all(listed.map(async (p) => ({ p, verdict: await probe(p) })));
+    const now = Date.now();
+    prune(now);
+    for (const { p, verdict } of verdicts) {
+      if (verdict === 'gone') {
+        unhosted.set(p.sid, now);
+        ghostOf.set(ghostKey(rec.room, p.identity), p.sid);
+      } else if (verdict === 'hosted') hosted.set(p.sid, now);
+    }
+    const gone = verdicts.filter((v) => v.verdict === 'gone').map((v) => v.p.identity.split(':')[0]);
+    if (gone.length) log.warn({ callId, gone }, 'LiveKit lists connections no node hosts (their node died): counted as gone');
+    await serial(callId, () => reconcileOne(callId));
+  }
+
+  /** Runs a check in the background, at most every CHECK_EVERY_MS per call. */
+  function checkSoon(callId: string) {
+    if (Date.now() - (lastCheck.get(callId) ?? 0) < CHECK_EVERY_MS) return;
+    lastCheck.set(callId, Date.now());
+    void checkConnections(callId).catch((err) => log.warn({ err, callId }, 'checking connections failed; will retry'));
+  }
+
   /** Runs jobs of one call strictly in order; the map entry goes when the chain is idle. */
   function serial<T>(callId: string, job: () => Promise<T>): Promise<T> {
     const prev = chains.get(callId) ?? Promise.resolve();
@@ -94,18 +167,23 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
     }
     // Removals first: on completion A must be gone before the caller can hear again.
     const removed = new Set<string>();
+    // A connection whose node died is not in any room: nothing to remove or update (LiveKit would not answer in time).
+    const ghost = (identity: string) => ghostOf.has(ghostKey(rec.room, identity));
     for (const identity of remove) {
       const m = memberOf(identity);
+      if (ghost(identity)) continue;
       if (!m || !entitlement(rec, m)) {
         await media.removeParticipant(rec.room, identity);
         removed.add(identity);
       }
     }
-    for (const identity of rejoin) if (!removed.has(identity)) await media.removeParticipant(rec.room, identity);
+    for (const identity of rejoin) if (!removed.has(identity) && !ghost(identity)) await media.removeParticipant(rec.room, identity);
     // Everyone's permission as the record says (one who is not in the room is a no-op): consult
     // controls hold B or the caller. Revocations before grants, so a switch between the caller
     // and B never lets the one being held hear the other, even for a moment.
-    const wants = entitledMembers(rec).map((e) => ({ identity: identityOf(callId, e.member), permission: e.permission }));
+    const wants = entitledMembers(rec)
+      .map((e) => ({ identity: identityOf(callId, e.member), permission: e.permission }))
+      .filter((w) => !ghost(w.identity));
     const held = wants.filter((w) => samePermission(w.permission, HELD));
     await Promise.all(held.map((w) => media.setPermission(rec.room, w.identity, w.permission)));
     await Promise.all(wants.filter((w) => !held.includes(w)).map((w) => media.setPermission(rec.room, w.identity, w.permission)));
@@ -122,7 +200,7 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
       return 0;
     }
     const listedAt = new Date();
-    const seen = await media.listParticipants(rec.room);
+    const seen = hostedOnly(rec.room, await media.listParticipants(rec.room));
     // The record is read again after the list: whoever LiveKit showed joined before this read,
     // so a grant given in between is never mistaken for an intruder.
     const now = await loadRoomRecord(db, callId);
@@ -139,12 +217,18 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
     const coachFixed = now.whispered ? await reconcileCoach(media, now) : 0;
     // Membership as LiveKit sees it, for webhooks lost while this API was down.
     const removed = new Set(fixes.filter((f) => f.type === 'remove').map((f) => f.identity));
-    const present = seen.filter((p) => !removed.has(p.identity));
+    const recorded = await members.listMembers(db, callId);
+    // The record says this very connection has gone, yet LiveKit lists it: it may be one whose
+    // node died (LiveKit's store keeps it). Revived only once a probe finds a node hosting it.
+    const doubtful = (p: RoomParticipant) =>
+      recorded.some((m) => m.identity === p.identity && m.sid === p.sid && m.leftAt) && !hosted.has(p.sid);
+    const present = seen.filter((p) => !removed.has(p.identity) && !doubtful(p));
+    if (seen.some((p) => !removed.has(p.identity) && doubtful(p))) checkSoon(callId);
     for (const p of present) {
       await members.memberPresent(db, { callId, identity: p.identity, sid: p.sid, tabId: p.attributes.tab ?? null });
     }
     const presentIds = new Set(present.map((p) => p.identity));
-    for (const m of await members.listMembers(db, callId)) {
+    for (const m of recorded) {
       // Joined a moment ago: LiveKit's list may predate it; the next pass decides.
       if (!presentIds.has(m.identity) && !m.leftAt) await members.memberAbsent(db, callId, m.identity, new Date(listedAt.getTime() - 5000));
     }
@@ -175,6 +259,7 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
     async reconcileCall(callId) {
       return serial(callId, () => reconcileOne(callId));
     },
+    checkConnections,
     async retryDirty(settleMs = 5000) {
       // LiveKit may still execute requests it received before a stall after we first see it
       // answer again, so a room leaves the set only after matching for a while.
@@ -225,7 +310,7 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
           }
           // Nobody in the room and nobody on record as connected: nothing to compare.
           if (!occupied.has(c.room) && !c.members.some((m) => !m.leftAt)) continue;
-          const seen = await media.listParticipants(c.room);
+          const seen = hostedOnly(c.room, await media.listParticipants(c.room));
           const present = new Map(c.members.filter((m) => !m.leftAt).map((m) => [m.identity, m.sid]));
           const differs =
             roomFixes(c.record, seen.map((p) => ({ identity: p.identity, member: memberOf(p.identity), permission: p.permission }))).length > 0 ||

@@ -78,6 +78,18 @@ export async function takeRoomWebhook(deps: Deps, w: RoomWebhook): Promise<'dupl
       await deps.bus.publish({ type: 'call', callId: call.id });
       return 'taken';
     }
+    case 'room_started':
+      // LiveKit (re)started the room on a node. After the node that had it died, LiveKit's
+      // shared store still lists that node's connections as if they were here: ask the nodes
+      // which are (in the background: a dead one takes LiveKit seconds to tell, and this
+      // node's next webhooks, a reconnecting participant's join, must not wait for it).
+      if (call.state !== 'ended') {
+        void deps.mediaSync.checkConnections(call.id).catch((err) => {
+          deps.mediaSync.dirty.set(call.id, Date.now());
+          deps.log.warn({ err, callId: call.id }, 'checking connections after room_started failed; will retry');
+        });
+      }
+      return 'taken';
     case 'room_finished':
       if (call.state !== 'ended') await members.markAllLeft(deps.db, call.id);
       return 'taken';

@@ -9,17 +9,13 @@
 // node 1 the agents' signalling is relayed through node 2; on node 2 the caller's signalling and
 // every RoomService call of the API are relayed through node 1.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { RoomServiceClient } from 'livekit-server-sdk';
+import type { RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevLivekitCluster, type DevLivekitCluster, type DevLivekitNode } from '../../../devkit/dev-livekit-cluster.js';
-import { findOrInstallLivekit } from '../../../devkit/ensure-livekit.mjs';
-import { createAgent } from '../../src/store/agents-admin.js';
+import type { DevLivekitCluster, DevLivekitNode } from '../../../devkit/dev-livekit-cluster.js';
+import { startClusterStack, type ClusterStack } from '../../../testkit/livekit-cluster.js';
 import { eventually } from '../../../testkit/participants.js';
-import { client, freePort, startStack, TEST_PASSWORD, type Stack } from '../../../testkit/stack.js';
 import { ToneParticipant } from '../../../testkit/tone-participant.js';
-import { startWebhookTap, type WebhookTap } from '../../../testkit/webhook-tap.js';
+import type { WebhookTap } from '../../../testkit/webhook-tap.js';
 
 const CALLER = 440;
 const A = 660;
@@ -28,59 +24,29 @@ const TONES = [CALLER, A, B] as const;
 const HELD = { canPublish: false, canSubscribe: false };
 const LIVE = { canPublish: true, canSubscribe: true };
 
+let env: ClusterStack;
 let cluster: DevLivekitCluster;
-let stack: Stack;
 let rooms: RoomServiceClient[] = [];
-const taps: WebhookTap[] = [];
+let taps: WebhookTap[] = [];
 const open: ToneParticipant[] = [];
-let logDir = '';
 // Each layout has its own two agents: an agent who handed a call over is in wrap-up, not free for the next.
-const AGENTS = ['alice', 'bob', 'carol', 'dave'] as const;
-type Agent = (typeof AGENTS)[number];
-const ids = {} as Record<Agent, string>;
-const tokens = new Map<Agent, string>();
+type Agent = 'alice' | 'bob' | 'carol' | 'dave';
+let ids = {} as Record<Agent, string>;
 
 beforeAll(async () => {
-  const binary: string = await findOrInstallLivekit({ log: () => {} });
-  const port = await freePort();
-  logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warmline-cluster-'));
-  // One recorder per node in front of the API's webhook: which node sends a room's webhooks is measured.
-  for (let i = 0; i < 2; i++) taps.push(await startWebhookTap(() => `http://127.0.0.1:${port}/livekit/webhook`));
-  cluster = await startDevLivekitCluster({ binary, nodes: 2, logDir, webhookUrl: (i) => taps[i]!.url });
-  rooms = cluster.nodes.map((n) => new RoomServiceClient(n.httpUrl, n.apiKey, n.apiSecret));
-  stack = await startStack({
-    livekit: cluster.nodes[0]!,
-    port,
-    env: { PRESENCE_OFFLINE_AFTER_S: '600', RECONCILE_INTERVAL_S: '2' },
-  });
-  for (const who of ['alice', 'bob', 'carol'] as const) ids[who] = stack.agents[who].id;
-  ids.dave = await createAgent(stack.deps.db, { email: 'dave@warmline.test', name: 'Dave', password: TEST_PASSWORD });
+  env = await startClusterStack({ env: { PRESENCE_OFFLINE_AFTER_S: '600', RECONCILE_INTERVAL_S: '2' }, extraAgents: ['dave'] });
+  ({ cluster, rooms, taps } = env);
+  ids = env.ids as Record<Agent, string>;
 }, 120_000);
 
 afterAll(async () => {
-  const steps: Array<() => Promise<unknown>> = [
-    ...open.splice(0).map((p) => () => p.close()),
-    async () => stack?.stop(),
-    async () => cluster?.stop(),
-    ...taps.map((t) => () => t.close()),
-    async () => logDir && fs.rmSync(logDir, { recursive: true, force: true }),
-  ];
-  for (const step of steps) await step().catch(() => undefined);
+  for (const p of open.splice(0)) await p.close().catch(() => undefined);
+  await env?.stop();
 });
 
-async function as(who: Agent) {
-  if (!tokens.has(who)) {
-    const res = await client(stack.baseUrl)('POST', '/api/auth/login', { email: `${who}@warmline.test`, password: TEST_PASSWORD });
-    if (res.status !== 200) throw new Error(`login ${who}: ${res.status}`);
-    tokens.set(who, res.body.token);
-  }
-  return client(stack.baseUrl, tokens.get(who));
-}
+const as = (who: Agent) => env.as(who);
 /** The caller's permission as LiveKit reports it through node `i`'s RoomService. */
-const permVia = async (i: number, room: string, identity: string) => {
-  const p = (await rooms[i]!.listParticipants(room)).find((x) => x.identity === identity);
-  return p ? { canPublish: p.permission?.canPublish ?? false, canSubscribe: p.permission?.canSubscribe ?? false } : null;
-};
+const permVia = (i: number, room: string, identity: string) => env.permVia(i, room, identity);
 const permBoth = async (room: string, identity: string) => [await permVia(0, room, identity), await permVia(1, room, identity)];
 const identitiesVia = async (i: number, room: string) => (await rooms[i]!.listParticipants(room)).map((p) => p.identity).sort();
 async function tone(label: string, node: DevLivekitNode, token: string, freq: number) {
@@ -124,23 +90,7 @@ const rtcSessions = (node: DevLivekitNode, room: string) =>
 const webhooksFor = (tap: WebhookTap, room: string) =>
   tap.seen.filter((w) => (JSON.parse(w.body) as { room?: { name?: string } }).room?.name === room).map((w) => `${w.event}:${w.identity ?? ''}`);
 
-/**
- * Places calls until LiveKit puts one's room on node `host` (random placement: 1/2 a try); the
- * others are hung up. LiveKit only places rooms on nodes whose stats in Redis are under 5 s old
- * (livekit-server pkg/routing/selector/utils.go AvailableSeconds): on a loaded CI machine a node can
- * miss its updates for a while (12 quick tries all landed on node 1 once), so a miss waits a little.
- */
-async function callHostedOn(host: number) {
-  const TRIES = 30;
-  for (let i = 0; i < TRIES; i++) {
-    const created = await client(stack.baseUrl)('POST', '/api/calls', { name: 'Cluster', reason: 'Invoice 8812 charged twice' });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    if ((await cluster.hostOf(created.body.room)) === host) return { ...created.body, tries: i + 1 };
-    await client(stack.baseUrl, undefined, { 'x-caller-key': created.body.callerKey })('POST', `/api/calls/${created.body.id}/hangup`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`no room placed on node ${host + 1} in ${TRIES} calls over ~${TRIES / 2} s`);
-}
+const callHostedOn = (host: number) => env.callHostedOn(host);
 
 const LAYOUTS = [
   { name: 'room on node 1, the agents relayed through node 2', host: 0, a: 'alice', b: 'bob' },
