@@ -412,7 +412,8 @@ function printMode(r: ModeReport) {
     console.log(
       `  the API itself (its /metrics over the window): event-loop delay p50 ${a.eventLoopDelayMs.p50} / p99 ${a.eventLoopDelayMs.p99} / max ${a.eventLoopDelayMs.max} ms; ` +
         `${a.actionsWithin50ms.share}% of ${a.actionsWithin50ms.count} agent actions answered within 50 ms server-side; ` +
-        `${a.livekitRpc.count} LiveKit RPCs, ${a.livekitRpc.within25ms}% within 25 ms, ${a.livekitRpc.within50ms}% within 50 ms`,
+        `${a.livekitRpc.count} LiveKit RPCs, ${a.livekitRpc.within25ms}% within 25 ms, ${a.livekitRpc.within50ms}% within 50 ms; ` +
+        `${a.dbPoolWait.count} Postgres connections taken from the pool, ${a.dbPoolWait.within1ms}% within 1 ms, ${a.dbPoolWait.within10ms}% within 10 ms`,
     );
   }
   console.log(

@@ -42,6 +42,8 @@ export interface ApiSelfReport {
   actionsWithin50ms: { count: number; share: number };
   /** LiveKit RoomService calls and the share answered within 25 / 50 ms. */
   livekitRpc: { count: number; within25ms: number; within50ms: number };
+  /** Waits for a Postgres connection from the pool, and the share within 1 / 10 ms. */
+  dbPoolWait: { count: number; within1ms: number; within10ms: number };
 }
 
 export function apiSelfReport(before: Scrape, after: Scrape): ApiSelfReport {
@@ -51,9 +53,12 @@ export function apiSelfReport(before: Scrape, after: Scrape): ApiSelfReport {
   const lk25 = histogramShare(before, after, 'warmline_livekit_rpc_duration_seconds', 0.025);
   const lk50 = histogramShare(before, after, 'warmline_livekit_rpc_duration_seconds', 0.05);
   const pct = (x: number) => Math.round(x * 1000) / 10;
+  const pool1 = histogramShare(before, after, 'warmline_db_pool_wait_seconds', 0.001);
+  const pool10 = histogramShare(before, after, 'warmline_db_pool_wait_seconds', 0.01);
   return {
     eventLoopDelayMs: { p50: ms('nodejs_eventloop_lag_p50_seconds'), p99: ms('nodejs_eventloop_lag_p99_seconds'), max: ms('nodejs_eventloop_lag_max_seconds') },
     actionsWithin50ms: { count: a.count, share: pct(a.withinShare) },
     livekitRpc: { count: lk25.count, within25ms: pct(lk25.withinShare), within50ms: pct(lk50.withinShare) },
+    dbPoolWait: { count: pool1.count, within1ms: pct(pool1.withinShare), within10ms: pct(pool10.withinShare) },
   };
 }

@@ -104,6 +104,13 @@ export const sseOpened = new client.Counter({
   registers: [registry],
 });
 
+export const dbPoolWait = new client.Histogram({
+  name: 'warmline_db_pool_wait_seconds',
+  help: 'Time a statement or transaction waited for a Postgres connection from the pool (DATABASE_POOL_SIZE). Waits mean the pool, not Postgres, is the limit.',
+  buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+  registers: [registry],
+});
+
 /** Runs `fn` and records its duration under `method` with the outcome `classify` names. */
 export async function timed<T>(
   histogram: client.Histogram<'method' | 'outcome'>,

@@ -4,8 +4,10 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
+import { dbPoolWait } from '../metrics/registry.js';
 
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -79,13 +81,26 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
     }
   }
 
+  /** A pooled connection, its wait measured (dbPoolWait). */
+  const connect = async () => {
+    const started = performance.now();
+    const client = await pool.connect();
+    dbPoolWait.observe((performance.now() - started) / 1000);
+    return client;
+  };
+
   return {
     kind: 'postgres',
     async query<T>(sql: string, params: unknown[] = []) {
-      return (await pool.query(statement(sql, params))).rows as T[];
+      const client = await connect();
+      try {
+        return (await client.query(statement(sql, params))).rows as T[];
+      } finally {
+        client.release();
+      }
     },
     async tx<T>(fn: (q: Queryable) => Promise<T>) {
-      const client = await pool.connect();
+      const client = await connect();
       try {
         await client.query('BEGIN');
         const result = await fn({
@@ -112,7 +127,12 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
       };
     },
     async notify(channel, payload) {
-      await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
+      const client = await connect();
+      try {
+        await client.query('SELECT pg_notify($1, $2)', [channel, payload]);
+      } finally {
+        client.release();
+      }
     },
     async close() {
       await listener?.end().catch(() => {});
