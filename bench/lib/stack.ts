@@ -36,7 +36,8 @@ export const BENCH_ENV: Record<string, string> = { RATE_LIMIT_PER_MINUTE: '10000
 export async function startBenchStack(env: Record<string, string> = {}, startTimeoutMs = 60_000): Promise<BenchStack> {
   const child: ChildProcess = fork(path.join(HERE, 'stack-child.ts'), [], {
     cwd: ROOT,
-    execArgv: ['--import', 'tsx'],
+    // BENCH_API_CPU_PROF=<dir>: the API process writes a V8 CPU profile there when it stops.
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_API_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_API_CPU_PROF}`] : [])],
     env: { ...process.env, NODE_ENV: 'test', BENCH_STACK_ENV: JSON.stringify({ ...BENCH_ENV, ...env }) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
