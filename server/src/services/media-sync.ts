@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { callIdOfCoachRoom, coachMembers, entitledMembers, entitlement, roomFixes, samePermission, HELD, type RoomMember, type RoomRecord } from '../domain/room-policy.js';
 import { AppError, toAppError } from '../errors.js';
+import { UnhostedConnections } from './unhosted-connections.js';
 import { agentIdentity, callerIdentity, parseIdentity, phoneIdentity, supervisorIdentity, type MediaControl, type RoomParticipant } from '../livekit/media.js';
 import * as calls from '../store/calls-repo.js';
 import type { Db, Queryable } from '../store/db.js';
@@ -80,41 +81,10 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
   const chains = new Map<string, Promise<unknown>>();
   const dirty = new Map<string, number>();
 
-  // Connections LiveKit lists but no node hosts (their node died: LiveKit's shared store keeps
-  // them, see MediaControl.probeParticipant), by sid, when found. A sid is never reused, so they
-  // are left out of every comparison: not present (their departure counts after the grace
-  // period), never removed or updated (LiveKit would not answer in time). Forgotten after a
-  // while; if still listed then, a probe finds them again. This is a cache, not state of record:
-  // another instance finds them by itself.
-  const unhosted = new Map<string, number>();
-  /** room + identity → the unhosted sid LiveKit lists for it (the fast path does not call LiveKit for them). */
-  const ghostOf = new Map<string, string>();
-  /** sids a probe found hosted, when: revived in the record (see `doubtful` in reconcileOne). */
-  const hosted = new Map<string, number>();
-  const lastCheck = new Map<string, number>();
-  const UNHOSTED_TTL_MS = 60_000;
-  const HOSTED_TTL_MS = 10_000;
-  const CHECK_EVERY_MS = 5_000;
-  const ghostKey = (room: string, identity: string) => `${room}\n${identity}`;
-
-  /** What LiveKit lists, minus connections no node hosts. */
-  function hostedOnly<P extends { identity: string; sid: string }>(room: string, listed: P[]): P[] {
-    return listed.filter((p) => {
-      if (unhosted.has(p.sid)) return false;
-      if (ghostOf.has(ghostKey(room, p.identity))) ghostOf.delete(ghostKey(room, p.identity)); // a newer connection is listed
-      return true;
-    });
-  }
-
-  function prune(now: number) {
-    for (const [sid, at] of unhosted) if (now - at > UNHOSTED_TTL_MS) unhosted.delete(sid);
-    for (const [key, sid] of ghostOf) if (!unhosted.has(sid)) ghostOf.delete(key);
-    for (const [sid, at] of hosted) if (now - at > HOSTED_TTL_MS) hosted.delete(sid);
-    for (const [id, at] of lastCheck) if (now - at > CHECK_EVERY_MS) lastCheck.delete(id);
-  }
+  const ghosts = new UnhostedConnections(); // connections whose node died (services/unhosted-connections.ts)
 
   async function checkConnections(callId: string) {
-    lastCheck.set(callId, Date.now());
+    ghosts.checked(callId);
     const rec = await loadRoomRecord(db, callId);
     if (!rec || rec.call.state === 'ended') return;
     const probe = async (p: RoomParticipant) => {
@@ -124,25 +94,17 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
       await new Promise((r) => setTimeout(r, 1000));
       return media.probeParticipant(rec.room, p.identity);
     };
-    const listed = (await media.listParticipants(rec.room)).filter((p) => !unhosted.has(p.sid));
+    const listed = (await media.listParticipants(rec.room)).filter((p) => !ghosts.isUnhosted(p.sid));
     const verdicts = await Promise.all(listed.map(async (p) => ({ p, verdict: await probe(p) })));
-    const now = Date.now();
-    prune(now);
-    for (const { p, verdict } of verdicts) {
-      if (verdict === 'gone') {
-        unhosted.set(p.sid, now);
-        ghostOf.set(ghostKey(rec.room, p.identity), p.sid);
-      } else if (verdict === 'hosted') hosted.set(p.sid, now);
-    }
+    ghosts.record(rec.room, verdicts);
     const gone = verdicts.filter((v) => v.verdict === 'gone').map((v) => v.p.identity.split(':')[0]);
     if (gone.length) log.warn({ callId, gone }, 'LiveKit lists connections no node hosts (their node died): counted as gone');
     await serial(callId, () => reconcileOne(callId));
   }
 
-  /** Runs a check in the background, at most every CHECK_EVERY_MS per call. */
+  /** Runs a check in the background, at most every few seconds per call. */
   function checkSoon(callId: string) {
-    if (Date.now() - (lastCheck.get(callId) ?? 0) < CHECK_EVERY_MS) return;
-    lastCheck.set(callId, Date.now());
+    if (!ghosts.checkDue(callId)) return;
     void checkConnections(callId).catch((err) => log.warn({ err, callId }, 'checking connections failed; will retry'));
   }
 
@@ -168,7 +130,7 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
     // Removals first: on completion A must be gone before the caller can hear again.
     const removed = new Set<string>();
     // A connection whose node died is not in any room: nothing to remove or update (LiveKit would not answer in time).
-    const ghost = (identity: string) => ghostOf.has(ghostKey(rec.room, identity));
+    const ghost = (identity: string) => ghosts.isGhost(rec.room, identity);
     for (const identity of remove) {
       const m = memberOf(identity);
       if (ghost(identity)) continue;
@@ -200,7 +162,7 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
       return 0;
     }
     const listedAt = new Date();
-    const seen = hostedOnly(rec.room, await media.listParticipants(rec.room));
+    const seen = ghosts.hostedOnly(rec.room, await media.listParticipants(rec.room));
     // The record is read again after the list: whoever LiveKit showed joined before this read,
     // so a grant given in between is never mistaken for an intruder.
     const now = await loadRoomRecord(db, callId);
@@ -221,7 +183,7 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
     // The record says this very connection has gone, yet LiveKit lists it: it may be one whose
     // node died (LiveKit's store keeps it). Revived only once a probe finds a node hosting it.
     const doubtful = (p: RoomParticipant) =>
-      recorded.some((m) => m.identity === p.identity && m.sid === p.sid && m.leftAt) && !hosted.has(p.sid);
+      recorded.some((m) => m.identity === p.identity && m.sid === p.sid && m.leftAt) && !ghosts.isHosted(p.sid);
     const present = seen.filter((p) => !removed.has(p.identity) && !doubtful(p));
     if (seen.some((p) => !removed.has(p.identity) && doubtful(p))) checkSoon(callId);
     for (const p of present) {
@@ -310,7 +272,7 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
           }
           // Nobody in the room and nobody on record as connected: nothing to compare.
           if (!occupied.has(c.room) && !c.members.some((m) => !m.leftAt)) continue;
-          const seen = hostedOnly(c.room, await media.listParticipants(c.room));
+          const seen = ghosts.hostedOnly(c.room, await media.listParticipants(c.room));
           const present = new Map(c.members.filter((m) => !m.leftAt).map((m) => [m.identity, m.sid]));
           const differs =
             roomFixes(c.record, seen.map((p) => ({ identity: p.identity, member: memberOf(p.identity), permission: p.permission }))).length > 0 ||
