@@ -1,7 +1,8 @@
 // Drives the real UI: the app stack from testkit/ (real LiveKit, real
 // Postgres, the built web app) and page helpers for the caller and agent roles.
 import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { launchRole, type RoleBrowser } from './browser.js';
 import { client, startStack, TEST_PASSWORD, type Stack } from '../../testkit/stack.js';
 
 export { client, startStack, type Stack };
@@ -58,3 +59,30 @@ export const callState = (page: Page) => page.getByTestId('call-state').first().
 
 /** The call id the caller page is on, read from the room name call-<id>. */
 export const callIdOf = (room: string) => room.replace(/^call-/, '');
+
+export interface ThreeRoles {
+  stack: Stack;
+  caller: RoleBrowser;
+  alice: RoleBrowser;
+  bob: RoleBrowser;
+}
+
+/**
+ * A test file's stack (with `env`) and three Chromium processes, each with its own tone: the
+ * caller 440 Hz, Alice 660 Hz, Bob 880 Hz; Alice and Bob signed in. Filled before the file's
+ * tests, all closed after them.
+ */
+export function callerAndTwoAgents(env: Record<string, string>): ThreeRoles {
+  const roles = {} as ThreeRoles;
+  beforeAll(async () => {
+    roles.stack = await startStack({ env });
+    [roles.caller, roles.alice, roles.bob] = await Promise.all([launchRole('caller', 440), launchRole('agent-a', 660), launchRole('agent-b', 880)]);
+    await signInAgent(roles.alice.page, roles.stack, 'alice');
+    await signInAgent(roles.bob.page, roles.stack, 'bob');
+  });
+  afterAll(async () => {
+    await Promise.all([roles.caller?.close(), roles.alice?.close(), roles.bob?.close()]);
+    await roles.stack?.stop();
+  });
+  return roles;
+}
