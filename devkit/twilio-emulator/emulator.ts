@@ -63,6 +63,11 @@ export interface TwilioEmulator {
   /** Manual mode: answer or refuse a ringing call; false when it is not waiting for a decision. */
   decide(sid: string, decision: Decision): boolean;
   setOutOfOrderCallbacks(on: boolean): void;
+  /**
+   * Where requests to publicUrl go from now on (webhooks, <Connect action>, new Media Streams), as a
+   * load balancer would send them to another instance; streams already open stay where they are.
+   */
+  setAppUrl(appUrl: string): void;
   /** Called with each new call. */
   onCall(cb: (call: EmulatedCall) => void): () => void;
   close(): Promise<void>;
@@ -170,6 +175,7 @@ export async function startTwilioEmulator(opts: TwilioEmulatorOptions): Promise<
     placeInbound,
     decide,
     setOutOfOrderCallbacks: (on) => void (outOfOrder = on),
+    setAppUrl: (appUrl) => void (link.appUrl = appUrl),
     onCall,
     async close() {
       await Promise.all(calls.map((c) => c.hangUp()));

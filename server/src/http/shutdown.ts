@@ -3,7 +3,8 @@
 // app.close() runs, in Fastify's order: stop accepting (requests arriving on open keep-alive
 // connections get 503 + Connection: close, so a load balancer retries them elsewhere), the
 // preClose hooks (event streams end, telling each console to reconnect, which the load balancer
-// sends to another instance; phone bridges end and Twilio hangs those legs up), in-flight
+// sends to another instance; phone bridges end: a specialist's leg is hung up by Twilio, a phone
+// caller's <Connect action> reopens the stream on another instance, docs/PHONES.md), in-flight
 // requests finish (their connections close as they go idle), then the onClose hooks (background sweeps stop after their current tick, the
 // event bus unlistens, the metrics port closes). Then the database closes and the process exits 0.
 //

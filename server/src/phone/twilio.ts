@@ -41,8 +41,16 @@ export interface PhoneNetwork {
   dial(req: DialRequest): Promise<{ sid: string }>;
   /** Ends a leg: `canceled` while it rings, `completed` once answered. Already over is fine. */
   hangUp(sid: string, answered: boolean): Promise<void>;
-  /** TwiML for a customer who dialled our number: greeting, then the bridged stream. */
-  inboundTwiml(streamToken: string): string;
+  /**
+   * TwiML for a customer who dialled our number: greeting, then the bridged stream. Its
+   * `<Connect action>` is `/twilio/stream-ended?leg=<legId>`: when the stream ends with the call
+   * still up (the instance holding the socket died), Twilio asks there what to do next.
+   */
+  inboundTwiml(streamToken: string, legId: string): string;
+  /** The answer to that action: the same leg's stream again (fresh token), after `pauseS` seconds of silence if > 0. */
+  reconnectTwiml(streamToken: string, legId: string, pauseS: number): string;
+  /** The answer to that action when the record no longer wants the leg. */
+  hangupTwiml(): string;
   /** Is this webhook from Twilio? `path` is ours with its query (e.g. /twilio/status?leg=…); params are the form body. */
   verify(signature: string | undefined, path: string, params: Record<string, string>): boolean;
   /** The same for the Media Streams upgrade: Twilio signs the wss:// URL with no params. */
@@ -62,9 +70,12 @@ export function createTwilioNetwork(cfg: PhoneConfig, timeoutMs: number): PhoneN
   const httpsUrl = (path: string) => new URL(path, base).toString();
   const wssUrl = (path: string) => httpsUrl(path).replace(/^http/, 'ws');
 
-  const streamTwiml = (r: InstanceType<typeof twilio.twiml.VoiceResponse>, token: string) => {
+  const streamTwiml = (r: InstanceType<typeof twilio.twiml.VoiceResponse>, token: string, legId?: string) => {
+    // With an action, Twilio asks it what to do when the stream ends while the call is up
+    // (https://twilio.com/docs/voice/twiml/connect); without one, it hangs up.
+    const connect = legId ? r.connect({ action: httpsUrl(`/twilio/stream-ended?leg=${encodeURIComponent(legId)}`), method: 'POST' }) : r.connect();
     // The token goes in a <Parameter>, never in the URL: Twilio forbids query strings there.
-    r.connect().stream({ url: wssUrl('/twilio/media') }).parameter({ name: 'token', value: token });
+    connect.stream({ url: wssUrl('/twilio/media') }).parameter({ name: 'token', value: token });
     return r.toString();
   };
 
@@ -109,10 +120,20 @@ export function createTwilioNetwork(cfg: PhoneConfig, timeoutMs: number): PhoneN
         throw e;
       }
     },
-    inboundTwiml(streamToken) {
+    inboundTwiml(streamToken, legId) {
       const r = new twilio.twiml.VoiceResponse();
       r.say('Thank you for calling. Please hold while we connect you to an agent.');
-      return streamTwiml(r, streamToken);
+      return streamTwiml(r, streamToken, legId);
+    },
+    reconnectTwiml(streamToken, legId, pauseS) {
+      const r = new twilio.twiml.VoiceResponse();
+      if (pauseS > 0) r.pause({ length: pauseS });
+      return streamTwiml(r, streamToken, legId);
+    },
+    hangupTwiml() {
+      const r = new twilio.twiml.VoiceResponse();
+      r.hangup();
+      return r.toString();
     },
     verify(signature, path, params) {
       return !!signature && twilio.validateRequest(cfg.authToken, signature, httpsUrl(path), params);

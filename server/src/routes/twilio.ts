@@ -9,7 +9,7 @@ import { AppError } from '../errors.js';
 import { readStart } from '../phone/media-stream.js';
 import type { PhoneBridges } from '../services/phone-bridges.js';
 import type { Deps } from '../services/deps.js';
-import { inboundCall, streamStarted, takeStatusCallback } from '../services/phone-legs.js';
+import { inboundCall, streamEnded, streamStarted, takeStatusCallback } from '../services/phone-legs.js';
 
 const START_TIMEOUT_MS = 5000;
 const signatureOf = (req: FastifyRequest) => req.headers['x-twilio-signature'] as string | undefined;
@@ -44,6 +44,12 @@ export const twilioRoutes: FastifyPluginAsync<{ deps: Deps; bridges: PhoneBridge
     return reply.status(204).send();
   });
 
+  scoped.post('/twilio/stream-ended', { schema: { ...hidden, summary: "<Connect action>: the caller's stream ended with the call up (reconnect or hang up, from the record)" }, preHandler: signed }, async (req, reply) => {
+    const leg = (req.query as Record<string, string | undefined>).leg;
+    const twiml = await streamEnded(deps, leg, req.body as Record<string, string>);
+    return reply.type('text/xml').send(twiml);
+  });
+
   scoped.get(
     '/twilio/media',
     {
@@ -65,7 +71,8 @@ export const twilioRoutes: FastifyPluginAsync<{ deps: Deps; bridges: PhoneBridge
         await bridges.attach(grant, socket, start);
       } catch (err) {
         req.log.warn({ err: { message: (err as Error).message } }, 'media stream refused');
-        // 1008: policy violation. Nothing follows <Connect> in our TwiML, so Twilio ends the call.
+        // 1008: policy violation. A specialist's call then ends (nothing follows its <Connect>); a
+        // phone caller's <Connect action> asks /twilio/stream-ended, which answers from the record.
         if (socket.readyState === socket.OPEN) socket.close(1008, 'refused');
       }
     },

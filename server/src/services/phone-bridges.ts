@@ -20,7 +20,10 @@ interface Carried {
 
 export interface PhoneBridges {
   attach(grant: StreamGrant, socket: WebSocket, start: StartMessage): Promise<void>;
-  /** Shutdown: every leg ends (Twilio hangs up a stream whose socket closed; see docs/PHONES.md). */
+  /**
+   * Shutdown: every leg's stream ends. A specialist's call ends with it (nothing follows its
+   * <Connect>); a phone caller's <Connect action> opens the stream again elsewhere (docs/PHONES.md).
+   */
   closeAll(): Promise<void>;
   readonly size: number;
   /** Each carried leg's bridge counters (what it publishes, hears and plays): for diagnosis. */
@@ -97,13 +100,21 @@ export function createPhoneBridges(deps: Deps): PhoneBridges {
 
   /** The bridge is gone: if the record still wanted the leg, the phone (or its connection) hung up. */
   const ended = async (grant: StreamGrant, reason: string) => {
-    const stats = carried.get(grant.leg.id)?.bridge.stats() ?? null;
-    carried.delete(grant.leg.id);
+    const mine = carried.get(grant.leg.id)?.grant === grant ? carried.get(grant.leg.id)! : null;
+    const stats = mine?.bridge.stats() ?? null;
+    // Only this stream's entry: the leg's next stream (a caller's, reopened) may be carried here already.
+    if (mine) carried.delete(grant.leg.id);
     const stillWanted = (await modeOf(deps, grant.leg.id)) !== null;
     endedLegs.push({ legId: grant.leg.id, role: grant.leg.role, reason, stillWanted, at: new Date().toISOString(), stats });
     if (endedLegs.length > ENDED_KEPT) endedLegs.shift();
     deps.log.info({ legId: grant.leg.id, role: grant.leg.role, reason, stillWanted }, 'phone leg ended');
-    if (stillWanted) {
+    // A caller's stream that ended without the phone's `stop` (its socket dropped, or this instance
+    // is shutting down) is not a hang-up: the call is still up at Twilio, which asks the leg's
+    // <Connect action> (/twilio/stream-ended) and opens the stream again on whichever instance
+    // answers. Should it never come back, the bridge's departure from the room ends the call
+    // after RECONNECT_GRACE_S, as for a crashed instance (docs/PHONES.md).
+    const restreams = grant.leg.role === 'caller' && (reason === 'socket_closed' || (reason === 'shutdown' && closing));
+    if (stillWanted && !restreams) {
       if (grant.leg.role === 'caller') await hangupCall(deps, { kind: 'caller', callId: grant.leg.callId }, grant.leg.callId);
       else await phoneLegEnded(deps, { transferId: grant.leg.transferId!, outcome: 'hung_up' });
     }

@@ -132,12 +132,37 @@ export async function inboundCall(deps: Deps, p: Record<string, string>): Promis
   if (known) {
     // Twilio retried the webhook: same call, a fresh token for the same leg.
     await legs.renewToken(deps.db, known.id, deps.secrets.hash(token), tokenTtl(deps));
-    return network.inboundTwiml(token);
+    return network.inboundTwiml(token, known.id);
   }
+  const legId = randomUUID();
   await createCall(deps, { name: `Phone ${maskNumber(from)}`, reason: 'Called the support line', channel: 'phone' }, async (q, callId) => {
-    await legs.insertLeg(q, { id: randomUUID(), callId, transferId: null, role: 'caller', number: from, twilioSid: sid, tokenHash: deps.secrets.hash(token), tokenTtlS: tokenTtl(deps) });
+    await legs.insertLeg(q, { id: legId, callId, transferId: null, role: 'caller', number: from, twilioSid: sid, tokenHash: deps.secrets.hash(token), tokenTtlS: tokenTtl(deps) });
   });
-  return network.inboundTwiml(token);
+  return network.inboundTwiml(token, legId);
+}
+
+/** A stream that ended within this long of its start is opened again after a pause (no tight loop when streams keep failing). */
+const RESTREAM_RECENT_S = 1;
+const RESTREAM_PAUSE_S = 1;
+
+/**
+ * Twilio asks the caller leg's `<Connect action>`: its Media Stream ended while the phone call is
+ * up (the API instance holding the socket died, or the socket was closed). From the record: a leg
+ * still wanted gets a fresh `<Connect><Stream>` for the same leg (any instance takes it: the token
+ * is in Postgres), so the bridge joins the room again as the same participant; otherwise
+ * `<Hangup/>`. Only database work here; the TwiML is the answer.
+ */
+export async function streamEnded(deps: Deps, legId: string | undefined, p: Record<string, string>): Promise<string> {
+  const network = phones(deps);
+  const leg = legId ? await legs.getLeg(deps.db, legId) : null;
+  // Not ours, or a different Twilio call than the leg's: nothing to reconnect.
+  if (!leg || (leg.twilioSid && p.CallSid && leg.twilioSid !== p.CallSid)) return network.hangupTwiml();
+  if (leg.role !== 'caller' || (await modeOf(deps, leg.id)) === null) return network.hangupTwiml();
+  const token = newSecret();
+  const issued = await legs.reissueToken(deps.db, leg.id, deps.secrets.hash(token), tokenTtl(deps), RESTREAM_RECENT_S);
+  if (!issued) return network.hangupTwiml(); // Twilio reported it over meanwhile
+  deps.log.info({ legId: leg.id, callId: leg.callId, paused: issued.recent }, 'phone stream ended with the call up: reconnecting it');
+  return network.reconnectTwiml(token, leg.id, issued.recent ? RESTREAM_PAUSE_S : 0);
 }
 
 export interface StreamGrant extends JoinGrant {

@@ -40,6 +40,21 @@ export async function renewToken(q: Queryable, id: string, tokenHash: string, to
   );
 }
 
+/**
+ * A fresh token for a leg whose stream ended while its call is up (Twilio asking `<Connect action>`):
+ * the next stream of the same leg presents it. Whether the last stream began under `recentS` ago
+ * comes back too (a stream that keeps ending at once is retried after a pause, not in a tight loop).
+ */
+export async function reissueToken(q: Queryable, id: string, tokenHash: string, tokenTtlS: number, recentS: number): Promise<{ recent: boolean } | null> {
+  const rows = await q.query<{ recent: boolean }>(
+    `UPDATE phone_legs SET stream_token_hash = $2, stream_token_until = clock_timestamp() + make_interval(secs => $3)
+     WHERE id = $1 AND ended_at IS NULL
+     RETURNING coalesce(stream_started_at > clock_timestamp() - make_interval(secs => $4), false) AS "recent"`,
+    [id, tokenHash, tokenTtlS, recentS],
+  );
+  return rows[0] ?? null;
+}
+
 export async function setLegSid(q: Queryable, id: string, sid: string) {
   await q.query('UPDATE phone_legs SET twilio_sid = $2 WHERE id = $1', [id, sid]);
 }

@@ -2,87 +2,39 @@
 // closes, so Twilio (the emulator) ends the specialist's call, and Twilio's report of that is
 // lost: nobody listens on the port. The restarted API must find the leg gone by itself and give
 // the caller back to Agent A, off hold — never left on hold forever (docs/PHONES.md).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevLivekit, type DevLivekit } from '../../../devkit/dev-livekit.js';
-import { findOrInstallLivekit } from '../../../devkit/ensure-livekit.mjs';
-import { startTwilioEmulator, type TwilioEmulator } from '../../../devkit/twilio-emulator/emulator.js';
+import type { TwilioEmulator } from '../../../devkit/twilio-emulator/emulator.js';
 import { eventually } from '../../../testkit/participants.js';
-import { phoneHeard, TWILIO } from '../../../testkit/phone-stack.js';
-import { client, createTestDatabase, freePort, TEST_PASSWORD } from '../../../testkit/stack.js';
+import { phoneHeard } from '../../../testkit/phone-stack.js';
+import { client, freePort, TEST_PASSWORD } from '../../../testkit/stack.js';
 import { ToneParticipant } from '../../../testkit/tone-participant.js';
-import { loadConfig } from '../../src/config.js';
-import { createAgent } from '../../src/store/agents-admin.js';
-import { openDb } from '../../src/store/db.js';
-import { migrate } from '../../src/store/migrate.js';
-import { startApiProcess, type ApiProcess } from '../support/api-process.js';
+import type { ApiProcess } from '../support/api-process.js';
+import { startPhoneRig, type PhoneRig } from '../support/phone-rig.js';
 
 const CALLER = 440;
 const A = 660;
 const PHONE = 1000;
 const TONES = [CALLER, A, PHONE] as const;
 
-let livekit: DevLivekit;
+let rig: PhoneRig;
 let twilio: TwilioEmulator;
-let testDb: Awaited<ReturnType<typeof createTestDatabase>>;
-let dataDir = '';
 let port = 0;
 let api: ApiProcess | null = null;
-let aliceEmail = 'death-alice@warmline.test';
-const open: Array<{ close(): Promise<unknown> }> = [];
+const aliceEmail = 'death-alice@warmline.test';
+let open: PhoneRig['open'] = [];
 
-const spawnApi = async () =>
-  (api = await startApiProcess({
-    port,
-    env: {
-      NODE_ENV: 'test',
-      DATABASE_URL: testDb.url,
-      LIVEKIT_URL: livekit.url,
-      LIVEKIT_API_KEY: livekit.apiKey,
-      LIVEKIT_API_SECRET: livekit.apiSecret,
-      RECONNECT_GRACE_S: '2',
-      RECONCILE_INTERVAL_S: '2',
-      PRESENCE_OFFLINE_AFTER_S: '600',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      TWILIO_ACCOUNT_SID: TWILIO.accountSid,
-      TWILIO_AUTH_TOKEN: TWILIO.authToken,
-      TWILIO_PHONE_NUMBER: TWILIO.number,
-      TWILIO_API_BASE_URL: twilio.restBaseUrl,
-      PUBLIC_URL: TWILIO.publicUrl,
-    },
-  }));
+const spawnApi = async () => (api = await rig.spawnApi(port, { RECONNECT_GRACE_S: '2' }));
 
 beforeAll(async () => {
-  const binary: string = await findOrInstallLivekit({ log: () => {} });
   port = await freePort();
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warmline-death-'));
-  livekit = await startDevLivekit({ binary, webhookUrl: `http://127.0.0.1:${port}/livekit/webhook`, logDir: dataDir });
-  twilio = await startTwilioEmulator({ ...TWILIO, phoneNumber: TWILIO.number, appUrl: `http://127.0.0.1:${port}` });
-  testDb = await createTestDatabase();
-  const db = await openDb(loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: testDb.url }));
-  try {
-    await migrate(db);
-    await createAgent(db, { email: aliceEmail, name: 'Alice', password: TEST_PASSWORD });
-  } finally {
-    await db.close();
-  }
+  const base = `http://127.0.0.1:${port}`;
+  rig = await startPhoneRig({ label: 'death', appUrl: base, livekitWebhook: `${base}/livekit/webhook`, agents: [{ email: aliceEmail, name: 'Alice' }] });
+  twilio = rig.twilio;
+  open = rig.open;
   await spawnApi();
 }, 120_000);
 
-afterAll(async () => {
-  const steps: Array<() => Promise<unknown>> = [
-    ...open.splice(0).map((p) => () => p.close()),
-    async () => api?.kill('SIGKILL'),
-    async () => twilio?.close(),
-    async () => livekit?.stop(),
-    async () => testDb?.drop(),
-    async () => dataDir && fs.rmSync(dataDir, { recursive: true, force: true }),
-  ];
-  for (const step of steps) await step().catch(() => undefined);
-});
+afterAll(async () => rig?.stop());
 
 describe('the API instance carrying a phone leg dies', () => {
   it('the caller is back with Agent A, off hold, after a restart finds the leg gone; nothing stays connected at Twilio', async () => {

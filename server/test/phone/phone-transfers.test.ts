@@ -186,7 +186,8 @@ describe('warm transfer to a phone', () => {
     // Signed right: a call is queued.
     const ok = await post(twilioSignature(TWILIO.authToken, url, params));
     expect(ok.status).toBe(200);
-    expect(await ok.text()).toMatch(/<Connect><Stream url="wss:\/\/warmline\.test\/twilio\/media"><Parameter name="token"/);
+    // The stream, with a <Connect action> that reopens it should it end with the call up (docs/PHONES.md).
+    expect(await ok.text()).toMatch(/<Connect action="https:\/\/warmline\.test\/twilio\/stream-ended\?leg=[^"]+" method="POST"><Stream url="wss:\/\/warmline\.test\/twilio\/media"><Parameter name="token"/);
     expect(await phoneCallers()).toMatchObject([{ callerName: 'Phone +1 ••• ••• 9999', channel: 'phone' }]);
     // Twilio retries the webhook: still one call.
     expect((await post(twilioSignature(TWILIO.authToken, url, params))).status).toBe(200);
