@@ -221,7 +221,9 @@ async function runMode(mode: 'routed' | 'legacy', o: Required<ScaleOptions>): Pr
       }
       if (r.status === ok && measuring) {
         const callId = what === 'create call' ? (r.body as { id: string }).id : line.callId;
-        actions.push({ sentAt, respAt, involved: [...line.involved], ...extra, callId });
+        // Whose home changes: the actor's (not a new call's: nobody has it yet); a transfer names its target too.
+        const homes = what === 'create call' ? [] : [line.owner.id];
+        actions.push({ sentAt, respAt, involved: [...line.involved], homes, ...extra, callId });
       }
       return r.status === ok ? r : null;
     }
@@ -261,20 +263,20 @@ async function runMode(mode: 'routed' | 'legacy', o: Required<ScaleOptions>): Pr
         const B = free.shift();
         if (B) {
           line.involved.add(B.id);
-          const t = await act(line, 'transfer start', 'POST', `/api/calls/${line.callId}/transfers`, line.owner, 201, { target: { type: 'agent', agentId: B.id }, notes: 'Verified identity; wants a refund.' });
+          const t = await act(line, 'transfer start', 'POST', `/api/calls/${line.callId}/transfers`, line.owner, 201, { target: { type: 'agent', agentId: B.id }, notes: 'Verified identity; wants a refund.' }, { homes: [line.owner.id, B.id] });
           if (!t) {
             free.push(B);
             if (!running) return;
             continue;
           }
           const transferId = (t.body as { id: string }).id;
-          if (!(await act(line, 'transfer accept', 'POST', `/api/transfers/${transferId}/accept`, B, 200))) {
+          if (!(await act(line, 'transfer accept', 'POST', `/api/transfers/${transferId}/accept`, B, 200, undefined, { homes: [line.owner.id, B.id] }))) {
             await http.request('POST', `/api/transfers/${transferId}/cancel`, { token: line.owner.token });
             free.push(B);
             if (!running) return;
             continue;
           }
-          if (!(await act(line, 'transfer complete', 'POST', `/api/transfers/${transferId}/complete`, line.owner, 200, {}))) {
+          if (!(await act(line, 'transfer complete', 'POST', `/api/transfers/${transferId}/complete`, line.owner, 200, {}, { homes: [line.owner.id, B.id] }))) {
             await http.request('POST', `/api/transfers/${transferId}/cancel`, { token: line.owner.token });
             free.push(B);
             if (!running) return;

@@ -24,6 +24,8 @@ export interface ActionRecord {
   respAt: number;
   /** Agents who took part in the call so far: their consoles should hear about it. */
   involved: string[];
+  /** Agents whose home this action changes (its actor, and a transfer's target): their consoles should get it again. */
+  homes?: string[];
   /** Call accepted by this agent: every console should see them on_call. */
   onCall?: string;
   queueIn?: boolean;
@@ -301,6 +303,10 @@ function finish(actions: ActionRecord[]): WorkerResult {
       if (a.involved.includes(c.spec.agentId)) {
         const e = firstFrom(c.callEvent.get(a.callId), a.sentAt);
         if (e !== null) callEvent.push(Math.max(0, e - a.respAt));
+      }
+      // Only a console whose home the action changes gets it again (one that took part earlier and
+      // moved on gets the call event, not a home: its home did not change).
+      if ((a.homes ?? a.involved).includes(c.spec.agentId)) {
         const m = firstFrom(c.callMe.get(a.callId), a.sentAt);
         if (m !== null) callMe.push(Math.max(0, m - a.respAt));
       }
