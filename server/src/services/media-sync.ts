@@ -108,24 +108,6 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
     void checkConnections(callId).catch((err) => log.warn({ err, callId }, 'checking connections failed; will retry'));
   }
 
-  /**
-   * Waits (bounded) until LiveKit no longer lists the removed participants: RemoveParticipant can
-   * answer while the participant's track is still in the room, and a grant that follows at once
-   * (the caller hearing again on completion) could let a few ms of it through (seen once in CI: one
-   * 20 ms block of A at the caller after a completion). Best effort: past the bound, or if LiveKit
-   * cannot list, the grants go ahead.
-   */
-  async function untilGone(room: string, identities: Set<string>) {
-    const deadline = Date.now() + 1000;
-    try {
-      while ((await media.listParticipants(room)).some((p) => identities.has(p.identity)) && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    } catch {
-      /* LiveKit could not list: the grants follow anyway, as before */
-    }
-  }
-
   /** Runs jobs of one call strictly in order; the map entry goes when the chain is idle. */
   function serial<T>(callId: string, job: () => Promise<T>): Promise<T> {
     const prev = chains.get(callId) ?? Promise.resolve();
@@ -158,7 +140,6 @@ export function createMediaSync(opts: { db: Db; media: MediaControl; log: Logger
       }
     }
     for (const identity of rejoin) if (!removed.has(identity) && !ghost(identity)) await media.removeParticipant(rec.room, identity);
-    if (removed.size) await untilGone(rec.room, removed);
     // Everyone's permission as the record says (one who is not in the room is a no-op): consult
     // controls hold B or the caller. Revocations before grants, so a switch between the caller
     // and B never lets the one being held hear the other, even for a moment.
